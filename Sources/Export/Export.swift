@@ -1,0 +1,1 @@
+// Exports live here.

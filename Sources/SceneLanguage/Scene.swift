@@ -1,0 +1,161 @@
+import MemoryModel
+
+/// A place in a source file: 1-based line and column (in characters), and the length of the span.
+public struct SourceLocation: Sendable, Hashable {
+    public var line: Int
+    public var column: Int
+    public var length: Int
+    public init(line: Int, column: Int, length: Int = 1) {
+        self.line = line
+        self.column = column
+        self.length = length
+    }
+}
+
+/// A parsed, checked scene: declarations, steps, expectations and variants (scene-format.md).
+public struct Scene: Sendable, Hashable {
+    public var path: String
+    public var title: String
+    public var source: String?
+    public var about: [String]
+    /// `config` lines in order, already checked.
+    public var config: [Setting]
+    public var layout: Layout
+    public var steps: [Step]
+    /// Expectations written before the first variant: they hold for every run.
+    public var expectations: [Expectation]
+    public var variants: [Variant]
+
+    public init(path: String, title: String, source: String? = nil, about: [String] = [], config: [Setting] = [],
+                layout: Layout, steps: [Step], expectations: [Expectation] = [], variants: [Variant] = []) {
+        self.path = path
+        self.title = title
+        self.source = source
+        self.about = about
+        self.config = config
+        self.layout = layout
+        self.steps = steps
+        self.expectations = expectations
+        self.variants = variants
+    }
+
+    /// The config of the scene as declared, before any variant.
+    public var baseConfig: Config {
+        var c = Config()
+        for s in config { c.apply(s.key, s.value) }
+        return c
+    }
+
+    /// The config of one variant: the declared config, then the variant's `set` lines.
+    public func config(for variant: Variant?) -> Config {
+        var c = baseConfig
+        for s in variant?.settings ?? [] { c.apply(s.key, s.value) }
+        return c
+    }
+}
+
+/// One `config` or `set` line.
+public struct Setting: Sendable, Hashable {
+    public var key: SettingKey
+    public var value: String
+    public var location: SourceLocation
+    public init(key: SettingKey, value: String, location: SourceLocation) {
+        self.key = key
+        self.value = value
+        self.location = location
+    }
+}
+
+/// A `step`: a title, its operations in order, narration and speaker notes.
+public struct Step: Sendable, Hashable {
+    public var title: String
+    public var operations: [OperationLine]
+    public var say: [String]
+    public var notes: [String]
+    public var location: SourceLocation
+    public init(title: String, operations: [OperationLine] = [], say: [String] = [], notes: [String] = [],
+                location: SourceLocation) {
+        self.title = title
+        self.operations = operations
+        self.say = say
+        self.notes = notes
+        self.location = location
+    }
+}
+
+/// An operation with the source text it came from, so a trace can quote the scene.
+public struct OperationLine: Sendable, Hashable {
+    public var operation: Operation
+    /// The statement as written, normalised to single spaces, e.g. "kvm map ghcb via=kmap".
+    public var text: String
+    public var location: SourceLocation
+    public init(operation: Operation, text: String, location: SourceLocation) {
+        self.operation = operation
+        self.text = text
+        self.location = location
+    }
+}
+
+/// `expect [no] OUTCOME [PAGE] [at=N]`.
+public struct Expectation: Sendable, Hashable {
+    public var negated: Bool
+    public var outcome: OutcomeKind
+    /// The page argument as resolved; an outcome on any of its pages matches.
+    public var page: PageTarget?
+    /// The page argument as written, for messages.
+    public var pageText: String?
+    /// 1-based step number.
+    public var atStep: Int?
+    public var location: SourceLocation
+    public init(negated: Bool, outcome: OutcomeKind, page: PageTarget? = nil, pageText: String? = nil,
+                atStep: Int? = nil, location: SourceLocation) {
+        self.negated = negated
+        self.outcome = outcome
+        self.page = page
+        self.pageText = pageText
+        self.atStep = atStep
+        self.location = location
+    }
+}
+
+/// `variant NAME STRING` with its `set` and `expect` lines.
+public struct Variant: Sendable, Hashable {
+    public var name: String
+    public var title: String
+    public var settings: [Setting]
+    public var expectations: [Expectation]
+    public var location: SourceLocation
+    public init(name: String, title: String, settings: [Setting] = [], expectations: [Expectation] = [],
+                location: SourceLocation) {
+        self.name = name
+        self.title = title
+        self.settings = settings
+        self.expectations = expectations
+        self.location = location
+    }
+}
+
+/// A deck: a talk's scenes in order (scene-format.md, Decks).
+public struct Deck: Sendable, Hashable {
+    public var path: String
+    public var title: String?
+    public var entries: [Entry]
+
+    /// One `scene PATH [variant=NAME]` line; the path is as written (relative to the deck, or a built-in name).
+    public struct Entry: Sendable, Hashable {
+        public var reference: String
+        public var variant: String?
+        public var location: SourceLocation
+        public init(reference: String, variant: String? = nil, location: SourceLocation) {
+            self.reference = reference
+            self.variant = variant
+            self.location = location
+        }
+    }
+
+    public init(path: String, title: String? = nil, entries: [Entry]) {
+        self.path = path
+        self.title = title
+        self.entries = entries
+    }
+}

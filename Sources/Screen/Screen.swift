@@ -1,0 +1,1 @@
+// Grid, cells and widgets live here.

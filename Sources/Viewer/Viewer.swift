@@ -1,0 +1,1 @@
+// The state reducer and renderer live here.
