@@ -10,7 +10,15 @@ public enum BuiltinScenes {
     }
 
     /// Every built-in file, in the order `rmpviz list` shows them. A test checks this against the folder.
-    public static let all: [File] = []
+    public static let all: [File] = [
+        File(name: "ghcb-upm", fileName: "ghcb-upm.scene", bytes: PackageResources.ghcb_upm_scene),
+        File(name: "no-upm-host-write", fileName: "no-upm-host-write.scene", bytes: PackageResources.no_upm_host_write_scene),
+        File(name: "pf-fixup", fileName: "pf-fixup.scene", bytes: PackageResources.pf_fixup_scene),
+        File(name: "kmap-guard", fileName: "kmap-guard.scene", bytes: PackageResources.kmap_guard_scene),
+        File(name: "pinned-ghcb", fileName: "pinned-ghcb.scene", bytes: PackageResources.pinned_ghcb_scene),
+        File(name: "upm-basics", fileName: "upm-basics.scene", bytes: PackageResources.upm_basics_scene),
+        File(name: "talk", fileName: "talk.deck", bytes: PackageResources.talk_deck),
+    ]
 
     public static func named(_ name: String) -> File? {
         all.first { $0.name == name || $0.fileName == name }
