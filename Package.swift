@@ -1,14 +1,16 @@
 // swift-tools-version:6.0
 // rmpviz: a terminal program that makes SEV-SNP private memory conversion visible.
-import Foundation
 import PackageDescription
 
-/// Files in `folder` with one of `extensions`, so that adding a scene or a theme needs no edit here.
-func files(in folder: String, extensions: [String]) -> [String] {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(folder)
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-    return names.filter { name in extensions.contains { name.hasSuffix(".\($0)") } }.sorted()
-}
+/// Built-in scenes and decks. `scenes/` is their only copy: they are embedded in the binary from
+/// there. Listed by hand because SwiftPM caches the manifest, so a directory listing here goes stale;
+/// a test checks this list against the folder.
+let builtinScenes = [
+    "ghcb-upm.scene", "no-upm-host-write.scene", "pf-fixup.scene", "kmap-guard.scene",
+    "pinned-ghcb.scene", "upm-basics.scene", "talk.deck",
+]
+/// Themes and fonts, embedded from `assets/` the same way.
+let builtinAssets: [String] = []
 
 let package = Package(
     name: "rmpviz",
@@ -30,10 +32,10 @@ let package = Package(
         // Data compiled into the binary; `scenes/` and `assets/` stay the single source.
         .target(
             name: "BuiltinScenes", path: "scenes", sources: ["BuiltinScenes.swift"],
-            resources: files(in: "scenes", extensions: ["scene", "deck"]).map { .embedInCode($0) }),
+            resources: builtinScenes.map { .embedInCode($0) }),
         .target(
             name: "BuiltinAssets", path: "assets", sources: ["BuiltinAssets.swift"],
-            resources: files(in: "assets", extensions: ["theme", "flf"]).map { .embedInCode($0) }),
+            resources: builtinAssets.map { .embedInCode($0) }),
 
         // The only code that talks to ncurses.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
