@@ -83,7 +83,7 @@ struct SceneParser {
             guard let first = tokens.first else { continue }
             if ok {
                 statement(tokens, line: line.number)
-            } else if first.kind == .word, first.text == "step" || first.text == "variant" {
+            } else if first.kind == .word, ["step", "variant", "title"].contains(first.text) {
                 // Keep the file's structure, so the lines that follow are not also reported as out of place.
                 recoverSection(tokens, line: line.number)
             }
@@ -93,7 +93,10 @@ struct SceneParser {
 
     private mutating func recoverSection(_ tokens: [Token], line: Int) {
         let location = tokens[0].location(line: line)
-        if tokens[0].text == "step", phase != .tail {
+        if tokens[0].text == "title", title == nil {
+            title = ""
+            titleLine = line
+        } else if tokens[0].text == "step", phase != .tail {
             phase = .steps
             steps.append(Step(title: "", location: location))
         } else if tokens[0].text == "variant", phase != .header {
