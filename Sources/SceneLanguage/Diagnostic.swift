@@ -41,3 +41,19 @@ public struct Diagnostic: Sendable, Hashable, Error {
         return s
     }
 }
+
+/// Every error found in one file, in file order: the failure of `parseScene` and `parseDeck`.
+/// A collection of `Diagnostic`s (an array cannot be a `Result`'s failure, which must be an `Error`).
+public struct Diagnostics: Error, Sendable, Hashable, RandomAccessCollection {
+    public var all: [Diagnostic]
+    public init(_ all: [Diagnostic]) { self.all = all }
+
+    public var startIndex: Int { all.startIndex }
+    public var endIndex: Int { all.endIndex }
+    public subscript(position: Int) -> Diagnostic { all[position] }
+
+    /// Every diagnostic rendered against the file's text, one after another.
+    public func rendered(source: String) -> String {
+        all.map { $0.rendered(source: source) }.joined(separator: "\n")
+    }
+}

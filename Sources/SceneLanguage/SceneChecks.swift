@@ -1,0 +1,76 @@
+import MemoryModel
+
+/// The checks that need the whole file: required statements, the layout as a whole, and whether
+/// every operation can run under every config the scene will be run with.
+extension SceneParser {
+    mutating func finish() -> Result<Scene, Diagnostics> {
+        let start = SourceLocation(line: 1, column: 1)
+        if title == nil {
+            sink.error("missing 'title': a scene needs a line like title \"What goes wrong\"", at: start)
+        }
+        if steps.isEmpty {
+            sink.error("the scene has no steps: add a line like step \"KVM maps the page\"", at: start)
+        }
+        let layout = Layout(pages: pages, pfns: pfns ?? Layout.defaultPFNs)
+        checkFrames(layout)
+        checkOverlaps()
+        checkOperations()
+        guard sink.isEmpty, let title else { return .failure(Diagnostics(sink.sorted())) }
+        return .success(Scene(path: sink.path, title: title, source: source, about: about, config: config,
+                              layout: layout, steps: steps, expectations: expectations, variants: variants))
+    }
+
+    /// Every backed page takes a frame from the pool before the first step.
+    private mutating func checkFrames(_ layout: Layout) {
+        let pool = layout.pfns.upperBound - layout.pfns.lowerBound + 1
+        guard layout.framesNeeded > pool else { return }
+        var needed = 0
+        var culprit = 0
+        for (i, page) in pages.enumerated() where page.backing != .unbacked {
+            needed += page.count
+            if needed > pool { culprit = i; break }
+        }
+        let location = pfnsLocation ?? pageSites[culprit].gfn
+        let pfnsText = pfnsLocation == nil ? "the default pfn pool" : "the pfn pool"
+        sink.error("the pages need \(layout.framesNeeded) frames but \(pfnsText) \(hexRange(layout.pfns)) has only "
+                   + "\(pool)", at: location,
+                   hint: "declare a larger pool with 'pfns', or make some pages 'unbacked'")
+    }
+
+    /// Sorting by first gfn finds every overlap by comparing neighbours, without expanding ranges.
+    private mutating func checkOverlaps() {
+        let order = pages.indices.sorted { pages[$0].firstGFN < pages[$1].firstGFN }
+        var reach: Int?
+        for i in order {
+            guard !sink.isFull else { return }
+            if let r = reach, pages[i].firstGFN <= pages[r].gfns.upperBound {
+                let (earlier, later) = r < i ? (r, i) : (i, r)
+                sink.error("gfn range \(hexRange(pages[later].gfns)) of page '\(pages[later].name)' overlaps page "
+                           + "'\(pages[earlier].name)' (\(hexRange(pages[earlier].gfns)), line "
+                           + "\(pageSites[earlier].gfn.line))", at: pageSites[later].gfn)
+            }
+            if reach.map({ pages[i].gfns.upperBound > pages[$0].gfns.upperBound }) ?? true { reach = i }
+        }
+    }
+
+    /// An operation the model cannot do under a config (e.g. `kvm exit` without UPM) is a scene error,
+    /// not a surprise at run time: checked against each config the scene runs with.
+    private mutating func checkOperations() {
+        let base = Scene(path: "", title: "", config: config, layout: Layout(pages: []), steps: [])
+        let runs: [(name: String?, config: Config)] = variants.isEmpty
+            ? [(nil, base.baseConfig)]
+            : variants.map { ($0.name, base.config(for: $0)) }
+        // Variants often share a config; each distinct one is checked once per operation.
+        for step in steps {
+            for line in step.operations {
+                guard !sink.isFull else { return }
+                for run in runs {
+                    guard let reason = line.operation.impossibility(under: run.config) else { continue }
+                    let prefix = run.name.map { "in variant '\($0)': " } ?? ""
+                    sink.error(prefix + reason, at: line.location)
+                    break
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,457 @@
+import MemoryModel
+
+/// Parses and checks a scene (scene-format.md): a `Scene`, or every error found, up to 20, in file order.
+public func parseScene(_ text: String, path: String) -> Result<Scene, Diagnostics> {
+    let bytes = Array(text.utf8)
+    if let problem = fileProblem(bytes, path: path) { return .failure(Diagnostics([problem])) }
+    var parser = SceneParser(bytes: bytes, path: path)
+    return parser.parse()
+}
+
+/// As `parseScene(_:path:)`, for a file's raw bytes: a file that is empty, too large or not UTF-8
+/// gets one clear error.
+public func parseScene(bytes: [UInt8], path: String) -> Result<Scene, Diagnostics> {
+    if let problem = fileProblem(bytes, path: path) { return .failure(Diagnostics([problem])) }
+    var parser = SceneParser(bytes: bytes, path: path)
+    return parser.parse()
+}
+
+/// The checks a whole file gets before its lines are read; shared by scenes and decks.
+func fileProblem(_ bytes: [UInt8], path: String) -> Diagnostic? {
+    let start = SourceLocation(line: 1, column: 1)
+    if bytes.isEmpty { return Diagnostic(path: path, location: start, message: "the file is empty") }
+    if bytes.count > SceneLimits.fileBytes {
+        return Diagnostic(path: path, location: start,
+                          message: "the file is larger than the limit of 1 MiB (1,048,576 bytes); it has \(bytes.count) bytes")
+    }
+    if let bad = firstInvalidUTF8(bytes) {
+        return Diagnostic(path: path, location: location(ofByte: bad, in: bytes),
+                          message: "the file is not UTF-8 text: byte \(hex(Int(bytes[bad]))) at offset \(bad) is invalid")
+    }
+    return nil
+}
+
+/// The statements that open a scene, before the first step.
+private let headerKeywords: Set<String> = ["title", "source", "about", "config", "pfns", "page"]
+/// Every statement keyword and actor, for "did you mean".
+let statementWords = ["title", "source", "about", "config", "pfns", "page", "step", "say", "note", "expect",
+                      "variant", "set"] + Actor.allCases.map(\.rawValue)
+
+/// A declared page's places in the source, for errors found after the whole file is read.
+struct PageSite {
+    var name: SourceLocation
+    var gfn: SourceLocation
+}
+
+/// The state of one parse: what has been declared so far and where the file is in its order of sections.
+struct SceneParser {
+    enum Phase { case header, steps, tail }
+
+    let lexer: Lexer
+    var sink: DiagnosticSink
+    var phase = Phase.header
+    var title: String?
+    var titleLine = 0
+    var source: String?
+    var sourceLine = 0
+    var about: [String] = []
+    var config: [Setting] = []
+    var pfns: ClosedRange<Int>?
+    var pfnsLocation: SourceLocation?
+    var pages: [PageDeclaration] = []
+    var pageSites: [PageSite] = []
+    var pageIndex: [String: Int] = [:]
+    /// Pages whose declaration had an error: a later use stays silent instead of adding "unknown page".
+    var brokenPages: Set<String> = []
+    var totalPages = 0
+    /// `host alloc NAME` objects, with the line that allocated them.
+    var kernelObjects: [String: Int] = [:]
+    var steps: [Step] = []
+    var expectations: [Expectation] = []
+    var variants: [Variant] = []
+    var variantLines: [String: Int] = [:]
+
+    init(bytes: [UInt8], path: String) {
+        lexer = Lexer(bytes: bytes, pathWords: false)
+        sink = DiagnosticSink(path: path)
+    }
+
+    mutating func parse() -> Result<Scene, Diagnostics> {
+        for line in lexer.lines(sink: &sink) {
+            if sink.isFull { break }
+            let (tokens, ok) = lexer.tokens(of: line, sink: &sink)
+            guard let first = tokens.first else { continue }
+            if ok {
+                statement(tokens, line: line.number)
+            } else if first.kind == .word, ["step", "variant", "title"].contains(first.text) {
+                // Keep the file's structure, so the lines that follow are not also reported as out of place.
+                recoverSection(tokens, line: line.number)
+            }
+        }
+        return finish()
+    }
+
+    private mutating func recoverSection(_ tokens: [Token], line: Int) {
+        let location = tokens[0].location(line: line)
+        if tokens[0].text == "title", title == nil {
+            title = ""
+            titleLine = line
+        } else if tokens[0].text == "step", phase != .tail {
+            phase = .steps
+            steps.append(Step(title: "", location: location))
+        } else if tokens[0].text == "variant", phase != .header {
+            phase = .tail
+            variants.append(Variant(name: tokens.count > 1 ? tokens[1].text : "", title: "", location: location))
+        }
+    }
+
+    private mutating func statement(_ tokens: [Token], line: Int) {
+        let keyword = tokens[0]
+        guard keyword.kind == .word else {
+            let what = keyword.kind == .string ? "a string" : quoted(keyword.source)
+            sink.error("expected a statement at the start of the line, found \(what)", at: keyword.location(line: line))
+            return
+        }
+        let word = keyword.text
+        if headerKeywords.contains(word), phase != .header {
+            sink.error("'\(word)' must come before the first step", at: keyword.location(line: line))
+            return
+        }
+        switch word {
+        case "title": title(tokens, line: line)
+        case "source": source(tokens, line: line)
+        case "about":
+            if let s = string(tokens, line: line) { about.append(s) }
+        case "config":
+            if let s = setting(tokens, line: line) { config.append(s) }
+        case "pfns": pfnsStatement(tokens, line: line)
+        case "page": page(tokens, line: line)
+        case "step": step(tokens, line: line)
+        case "say", "note":
+            guard phase == .steps, !steps.isEmpty else {
+                sink.error("'\(word)' outside a step: narration belongs to the step above it",
+                           at: keyword.location(line: line))
+                return
+            }
+            guard let s = string(tokens, line: line) else { return }
+            if word == "say" { steps[steps.count - 1].say.append(s) } else { steps[steps.count - 1].notes.append(s) }
+        case "expect":
+            guard phase != .header else {
+                sink.error("'expect' must come after the steps", at: keyword.location(line: line))
+                return
+            }
+            phase = .tail
+            guard let e = expectation(tokens, line: line) else { return }
+            if variants.isEmpty { expectations.append(e) } else { variants[variants.count - 1].expectations.append(e) }
+        case "variant": variant(tokens, line: line)
+        case "set":
+            guard phase == .tail, !variants.isEmpty else {
+                sink.error("'set' outside a variant: the scene's own settings are written 'config KEY VALUE'",
+                           at: keyword.location(line: line))
+                return
+            }
+            if let s = setting(tokens, line: line) { variants[variants.count - 1].settings.append(s) }
+        default:
+            if Actor(rawValue: word) != nil {
+                guard phase == .steps, !steps.isEmpty else {
+                    sink.error("operation outside a step: an operation belongs to a 'step'", at: keyword.location(line: line))
+                    return
+                }
+                if let op = operationLine(tokens, line: line) { steps[steps.count - 1].operations.append(op) }
+                return
+            }
+            let near = Suggest.nearest(word, in: statementWords)
+            let kind = (near.map { Actor(rawValue: $0) != nil } ?? (phase == .steps)) ? "actor" : "statement"
+            sink.error("unknown \(kind) \(quoted(word))" + (near.map { "; did you mean '\($0)'?" } ?? ""),
+                       at: keyword.location(line: line))
+        }
+    }
+
+    // MARK: Header
+
+    private mutating func title(_ tokens: [Token], line: Int) {
+        if title != nil {
+            sink.error("'title' given twice (first at line \(titleLine))", at: tokens[0].location(line: line))
+            return
+        }
+        guard let s = string(tokens, line: line) else { return }
+        title = s
+        titleLine = line
+    }
+
+    private mutating func source(_ tokens: [Token], line: Int) {
+        if source != nil {
+            sink.error("'source' given twice (first at line \(sourceLine))", at: tokens[0].location(line: line))
+            return
+        }
+        guard let s = string(tokens, line: line) else { return }
+        source = s
+        sourceLine = line
+    }
+
+    private mutating func pfnsStatement(_ tokens: [Token], line: Int) {
+        if let first = pfnsLocation {
+            sink.error("'pfns' given twice (first at line \(first.line))", at: tokens[0].location(line: line))
+            return
+        }
+        guard noOptions(tokens, line: line), let args = positional(tokens, count: 1, line: line, needs: "a range of frames, as in 0x100..0x13f"),
+              let range = frameRange(args[0], what: "a pfn range", line: line)
+        else { return }
+        if range.upperBound - range.lowerBound >= SceneLimits.pagesAndFrames {
+            sink.error("the pfn pool \(hexRange(range)) is over the limit of 1,048,576 frames",
+                       at: args[0].location(line: line))
+            return
+        }
+        pfns = range
+        pfnsLocation = tokens[0].location(line: line)
+    }
+
+    private mutating func page(_ tokens: [Token], line: Int) {
+        guard let options = options(tokens, allowed: ["gfn", "label"], line: line) else { return }
+        let args = tokens.dropFirst().filter { $0.kind != .option }
+        guard let nameToken = args.first else {
+            sink.error("'page' needs a name, as in page ghcb gfn=0x10", at: endOf(tokens, line: line))
+            return
+        }
+        let name = nameToken.text
+        if let problem = nameProblem(name, what: "page name") {
+            sink.error(problem, at: nameToken.location(line: line))
+            return
+        }
+        if let earlier = pageIndex[name] {
+            sink.error("duplicate page '\(name)' (first declared at line \(pageSites[earlier].name.line))",
+                       at: nameToken.location(line: line))
+            return
+        }
+        var ok = true
+        var backing = InitialBacking.shared
+        for (i, t) in args.dropFirst().enumerated() {
+            if i > 0 || t.kind != .word {
+                sink.error("unexpected \(quoted(t.source)) in a page declaration", at: t.location(line: line))
+                ok = false
+            } else if let b = InitialBacking(rawValue: t.text) {
+                backing = b
+            } else {
+                let states = InitialBacking.allCases.map(\.rawValue)
+                sink.error("unknown page state \(quoted(t.text))" + Suggest.didYouMean(t.text, in: states),
+                           at: t.location(line: line), hint: "valid states: " + states.joined(separator: ", "))
+                ok = false
+            }
+        }
+        var gfns: ClosedRange<Int>?
+        if let g = options["gfn"] {
+            gfns = g.valueIsString ? nil : frameRange(g, what: "a gfn", line: line, value: true)
+            if g.valueIsString { sink.error("gfn takes a number or a range, not a string", at: g.valueLocation(line: line)) }
+        } else {
+            sink.error("page '\(name)' needs gfn=GFN, as in gfn=0x10 or gfn=0x20..0x23", at: nameToken.location(line: line))
+        }
+        guard ok, let gfns, let gfnToken = options["gfn"] else {
+            brokenPages.insert(name)
+            return
+        }
+        let count = gfns.upperBound - gfns.lowerBound + 1
+        if count > SceneLimits.pagesAndFrames - totalPages {
+            sink.error("the scene declares more than 1,048,576 pages (the limit)", at: gfnToken.location(line: line))
+            brokenPages.insert(name)
+            return
+        }
+        totalPages += count
+        pageIndex[name] = pages.count
+        pages.append(PageDeclaration(name: name, firstGFN: gfns.lowerBound, count: count, backing: backing,
+                                     label: options["label"]?.value))
+        pageSites.append(PageSite(name: nameToken.location(line: line), gfn: gfnToken.location(line: line)))
+    }
+
+    /// A gfn or pfn range, checked against the 52-bit limit of frame numbers.
+    private mutating func frameRange(_ t: Token, what: String, line: Int, value: Bool = false) -> ClosedRange<Int>? {
+        let text = value ? t.value : t.text
+        let location = value ? t.valueLocation(line: line) : t.location(line: line)
+        guard t.kind != .string else {
+            sink.error("expected \(what), found a string", at: location)
+            return nil
+        }
+        switch parseRange(text, what: what) {
+        case .invalid(let message):
+            sink.error(message, at: location)
+            return nil
+        case .range(let r):
+            guard r.upperBound <= SceneLimits.frameNumber else {
+                sink.error("number \(hex(r.upperBound)) is too large for \(what): frame numbers go up to "
+                           + hex(SceneLimits.frameNumber), at: location)
+                return nil
+            }
+            return r
+        }
+    }
+
+    /// `config KEY VALUE` and `set KEY VALUE`.
+    private mutating func setting(_ tokens: [Token], line: Int) -> Setting? {
+        guard noOptions(tokens, line: line),
+              let args = positional(tokens, count: 2, line: line, needs: "a key and a value, as in \(tokens[0].text) upm off")
+        else { return nil }
+        let (keyToken, valueToken) = (args[0], args[1])
+        let keys = SettingKey.allCases.map(\.rawValue)
+        guard keyToken.kind == .word, let key = SettingKey(rawValue: keyToken.text) else {
+            sink.error("unknown config key \(quoted(keyToken.text))" + Suggest.didYouMean(keyToken.text, in: keys),
+                       at: keyToken.location(line: line), hint: "keys: " + keys.joined(separator: ", "))
+            return nil
+        }
+        var probe = Config()
+        guard valueToken.kind == .word, probe.apply(key, valueToken.text) == nil else {
+            let hint = key == .asid ? "asid is a number from \(SettingKey.asidRange.lowerBound) to "
+                + "\(SettingKey.asidRange.upperBound)" : "valid values: " + key.values.joined(separator: ", ")
+            sink.error("invalid value \(quoted(valueToken.text)) for '\(key.rawValue)'"
+                       + Suggest.didYouMean(valueToken.text, in: key.values), at: valueToken.location(line: line), hint: hint)
+            return nil
+        }
+        return Setting(key: key, value: valueToken.text, location: tokens[0].location(line: line))
+    }
+
+    // MARK: Steps, expectations, variants
+
+    private mutating func step(_ tokens: [Token], line: Int) {
+        guard phase != .tail else {
+            sink.error("'step' must come before the expectations and variants", at: tokens[0].location(line: line))
+            return
+        }
+        phase = .steps
+        if steps.count == SceneLimits.steps {
+            sink.error("more than 10,000 steps (the limit)", at: tokens[0].location(line: line))
+        }
+        let title = string(tokens, line: line) ?? ""
+        steps.append(Step(title: title, location: tokens[0].location(line: line)))
+    }
+
+    private mutating func variant(_ tokens: [Token], line: Int) {
+        guard phase != .header else {
+            sink.error("'variant' must come after the steps", at: tokens[0].location(line: line))
+            return
+        }
+        phase = .tail
+        let location = tokens[0].location(line: line)
+        guard noOptions(tokens, line: line),
+              let args = positional(tokens, count: 2, line: line, needs: "a name and a title, as in variant keep \"…\"")
+        else {
+            variants.append(Variant(name: "", title: "", location: location))
+            return
+        }
+        let name = args[0].text
+        if args[0].kind != .word {
+            sink.error("expected a variant name, found a string", at: args[0].location(line: line))
+        } else if let problem = nameProblem(name, what: "variant name") {
+            sink.error(problem, at: args[0].location(line: line))
+        } else if let first = variantLines[name] {
+            sink.error("duplicate variant '\(name)' (first declared at line \(first))", at: args[0].location(line: line))
+        } else {
+            variantLines[name] = line
+        }
+        if args[1].kind != .string {
+            sink.error("expected the variant's title as a string, found \(quoted(args[1].source))",
+                       at: args[1].location(line: line))
+        }
+        variants.append(Variant(name: name, title: args[1].text, location: location))
+    }
+
+    private mutating func expectation(_ tokens: [Token], line: Int) -> Expectation? {
+        var args = tokens.dropFirst().filter { $0.kind != .option }
+        let negated = args.first?.kind == .word && args.first?.text == "no"
+        if negated { args.removeFirst() }
+        guard let options = options(tokens, allowed: negated ? [] : ["at"], line: line) else { return nil }
+        guard let outcomeToken = args.first else {
+            sink.error("'expect' needs an outcome, as in expect host-panic", at: endOf(tokens, line: line))
+            return nil
+        }
+        let names = OutcomeKind.allCases.map(\.rawValue)
+        guard outcomeToken.kind == .word, let outcome = OutcomeKind(rawValue: outcomeToken.text) else {
+            sink.error("unknown outcome \(quoted(outcomeToken.text))" + Suggest.didYouMean(outcomeToken.text, in: names),
+                       at: outcomeToken.location(line: line))
+            return nil
+        }
+        if args.count > 2 {
+            sink.error("unexpected \(quoted(args[2].source))", at: args[2].location(line: line))
+            return nil
+        }
+        var page: PageTarget?
+        if args.count == 2 {
+            guard let target = pageArgument(args[1], line: line, kernel: .allowed, statement: "expect") else { return nil }
+            page = target
+        }
+        var at: Int?
+        if let a = options["at"] {
+            guard case .value(let n) = parseNumber(Array(a.value.utf8)[...]), !a.valueIsString else {
+                sink.error("at= takes a step number, found \(quoted(a.value))", at: a.valueLocation(line: line))
+                return nil
+            }
+            guard n >= 1, n <= steps.count else {
+                let why = n < 1 ? "steps are counted from 1" : "past the last step; the scene has \(steps.count)"
+                sink.error("at=\(a.value) is \(why)", at: a.valueLocation(line: line))
+                return nil
+            }
+            at = n
+        }
+        return Expectation(negated: negated, outcome: outcome, page: page, pageText: args.count == 2 ? args[1].text : nil,
+                           atStep: at, location: tokens[0].location(line: line))
+    }
+
+    // MARK: Arguments
+
+    /// A statement's single string argument.
+    private mutating func string(_ tokens: [Token], line: Int) -> String? {
+        guard noOptions(tokens, line: line),
+              let args = positional(tokens, count: 1, line: line, needs: "a string in double quotes")
+        else { return nil }
+        guard args[0].kind == .string else {
+            sink.error("'\(tokens[0].text)' needs a string in double quotes, found \(quoted(args[0].source))",
+                       at: args[0].location(line: line))
+            return nil
+        }
+        return args[0].text
+    }
+
+    /// Exactly `count` arguments after the keyword, or an error naming what is missing or extra.
+    mutating func positional(_ tokens: [Token], count: Int, line: Int, needs: String) -> [Token]? {
+        let args = tokens.dropFirst().filter { $0.kind != .option }
+        if args.count < count {
+            sink.error("'\(tokens[0].text)' needs \(needs)", at: endOf(tokens, line: line))
+            return nil
+        }
+        if args.count > count {
+            sink.error("unexpected \(quoted(args[count].source))", at: args[count].location(line: line))
+            return nil
+        }
+        return Array(args)
+    }
+
+    mutating func noOptions(_ tokens: [Token], line: Int) -> Bool {
+        options(tokens, allowed: [], line: line) != nil
+    }
+
+    /// The options of a statement by key; unknown and repeated options are errors.
+    mutating func options(_ tokens: [Token], allowed: [String], line: Int) -> [String: Token]? {
+        var found: [String: Token] = [:]
+        var ok = true
+        for t in tokens.dropFirst() where t.kind == .option {
+            let statement = tokens.prefix(tokens.count >= 2 && Actor(rawValue: tokens[0].text) != nil ? 2 : 1)
+                .map(\.text).joined(separator: " ")
+            if !allowed.contains(t.text) {
+                let what = allowed.isEmpty ? "'\(statement)' takes no options"
+                    : "'\(statement)' takes " + allowed.map { "\($0)=" }.joined(separator: ", ")
+                sink.error("unknown option \(quoted(t.text))" + Suggest.didYouMean(t.text, in: allowed) + ": " + what,
+                           at: SourceLocation(line: line, column: t.column, length: max(1, t.text.count)))
+                ok = false
+            } else if found[t.text] != nil {
+                sink.error("option '\(t.text)' given twice", at: t.location(line: line))
+                ok = false
+            } else {
+                found[t.text] = t
+            }
+        }
+        return ok ? found : nil
+    }
+
+    /// Just past the last token: where a missing argument should have been.
+    func endOf(_ tokens: [Token], line: Int) -> SourceLocation {
+        let last = tokens[tokens.count - 1]
+        return SourceLocation(line: line, column: last.column + last.length)
+    }
+}
