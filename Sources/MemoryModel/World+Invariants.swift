@@ -69,7 +69,8 @@ extension World {
             let g = gfn(s)
             raise(Outcome(kind: .doubleAllocation, page: name(s), gfn: g,
                           frame: geometry.pfn(p.privateFrame >= 0 ? p.privateFrame : p.sharedFrame),
-                          reason: "gfn \(hex(g)) is backed by \(p.backingCount) frames: \(sides.joined(separator: ", ")); the inactive side was not discarded"))
+                          reason: "gfn \(hex(g)) is backed by \(p.backingCount) frames: \(sides.joined(separator: ", "))" + (p.orphans > 0
+                            ? "; the discarded frame is still pinned, so nobody frees it" : "; the inactive side was not discarded")))
         }
     }
 }

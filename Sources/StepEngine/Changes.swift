@@ -84,7 +84,7 @@ func pageChanges(gfn: Int, _ b: GuestPageState, _ a: GuestPageState, _ geometry:
     add(.kvm, "npt", npt(b.npt), npt(a.npt))
     add(.kvm, "request", pending(b.pending), pending(a.pending))
     add(.guest, "view", b.guestView.rawValue, a.guestView.rawValue)
-    add(.frame, "orphans", String(b.orphans), String(a.orphans))
+    add(.sharedFD, "orphans", String(b.orphans), String(a.orphans))
     return out
 }
 

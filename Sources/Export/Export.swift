@@ -1,1 +1,0 @@
-// Exports live here.

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import SceneLanguage
+import StepEngine
+
+/// `rmpviz check`: parse and run every variant of every scene; exit 1 if an expectation fails.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse and run every variant of every scene and check its expectations.",
+        discussion: """
+            Prints one line per run: ok or FAIL, the file, the variant and the ending, then each failed
+            expectation with its line. Diagnostics go to standard error.
+
+            Example: rmpviz check ghcb-upm scenes/my.scene talk.deck
+            """)
+
+    @Argument(help: "Scene or deck files, or built-in scene names.")
+    var scenes: [String]
+
+    func run() throws {
+        try exiting { () throws(CLIFailure) in
+            var failed = false
+            var sceneError: CLIFailure?
+            var unreadable: CLIFailure?
+            for reference in scenes {
+                let loaded: [LoadedScene]
+                do throws(CLIFailure) {
+                    loaded = try SceneLoader.load(reference)
+                } catch {
+                    printError(error.message)
+                    if error.status == 66 { unreadable = unreadable ?? error } else { sceneError = sceneError ?? error }
+                    continue
+                }
+                for scene in loaded {
+                    for line in CheckReport.lines(for: scene.scene, onlyVariant: scene.variant) {
+                        print(line.text)
+                        if !line.ok { failed = true }
+                    }
+                }
+            }
+            if let e = unreadable { throw CLIFailure(status: e.status, message: "") }
+            if let e = sceneError { throw CLIFailure(status: e.status, message: "") }
+            if failed { throw CLIFailure(status: 1, message: "") }
+        }
+    }
+}
+
+/// The lines `rmpviz check` prints for one scene.
+enum CheckReport {
+    struct Line {
+        let text: String
+        let ok: Bool
+    }
+
+    static func lines(for scene: Scene, onlyVariant: String? = nil) -> [Line] {
+        var traces = Engine.runAll(scene)
+        if let v = onlyVariant { traces = traces.filter { $0.variant?.name == v } }
+        var out: [Line] = []
+        for t in traces {
+            let variant = t.variant?.name ?? "-"
+            out.append(Line(text: "\(t.passed ? "ok  " : "FAIL") \(scene.path) \(variant) \(t.ending)", ok: t.passed))
+            for e in t.expectations where !e.passed {
+                let at = e.expectation.location
+                out.append(Line(text: "  \(scene.path):\(at.line):\(at.column): \(e.text): \(e.detail)", ok: false))
+            }
+        }
+        return out
+    }
+}

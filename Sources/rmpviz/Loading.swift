@@ -1,0 +1,127 @@
+import BuiltinScenes
+import Foundation
+import MemoryModel
+import SceneLanguage
+
+/// An error that ends the program with a sysexits(3) status and a message for standard error.
+struct CLIFailure: Error {
+    /// 1: an expectation failed; 64: bad usage; 65: a scene error; 66: a file that cannot be read;
+    /// 73: an output that cannot be created.
+    let status: Int32
+    let message: String
+}
+
+/// A scene loaded from a file or from the built-ins, with the text its diagnostics point into.
+struct LoadedScene {
+    let scene: Scene
+    let text: String
+    /// The variant a deck entry asks for.
+    var variant: String?
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Finds and parses scenes and decks: paths first, then built-in names.
+enum SceneLoader {
+    static let maxBytes = 1 << 20
+
+    /// Reads a file, or a built-in when no such file exists. Returns the display path and bytes.
+    static func read(_ reference: String, relativeTo base: String? = nil) throws(CLIFailure) -> (path: String, bytes: [UInt8]) {
+        let path = base.map { reference.hasPrefix("/") ? reference : ($0 as NSString).appendingPathComponent(reference) } ?? reference
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue { throw CLIFailure(status: 66, message: "rmpviz: \(path): is a directory, not a scene or deck file") }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw CLIFailure(status: 66, message: "rmpviz: \(path): cannot be read (permission denied?)")
+            }
+            defer { try? handle.close() }
+            // Read one byte past the limit, so an oversized file is refused without reading all of it.
+            let data = (try? handle.read(upToCount: maxBytes + 1)) ?? nil
+            return (path, [UInt8](data ?? Data()))
+        }
+        let bare = (reference as NSString).lastPathComponent
+        if let builtin = BuiltinScenes.named(reference) ?? BuiltinScenes.named(bare) {
+            return ("scenes/\(builtin.fileName)", builtin.bytes)
+        }
+        throw CLIFailure(status: 66, message: "rmpviz: \(path): no such file, and no built-in scene of that name (see 'rmpviz list')")
+    }
+
+    static func isDeck(path: String, bytes: [UInt8]) -> Bool {
+        path.hasSuffix(".deck")
+    }
+
+    /// Loads a scene, or every scene of a deck. Diagnostics are printed; a scene error throws 65.
+    static func load(_ reference: String) throws(CLIFailure) -> [LoadedScene] {
+        let (path, bytes) = try read(reference)
+        if isDeck(path: path, bytes: bytes) { return try loadDeck(path: path, bytes: bytes) }
+        return [try parse(path: path, bytes: bytes)]
+    }
+
+    static func parse(path: String, bytes: [UInt8]) throws(CLIFailure) -> LoadedScene {
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch parseScene(bytes: bytes, path: path) {
+        case .success(let scene): return LoadedScene(scene: scene, text: text)
+        case .failure(let diagnostics):
+            throw CLIFailure(status: 65, message: diagnostics.rendered(source: text))
+        }
+    }
+
+    static func loadDeck(path: String, bytes: [UInt8]) throws(CLIFailure) -> [LoadedScene] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let deck: Deck
+        switch parseDeck(bytes: bytes, path: path) {
+        case .success(let d): deck = d
+        case .failure(let diagnostics): throw CLIFailure(status: 65, message: diagnostics.rendered(source: text))
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let fromBuiltins = path.hasPrefix("scenes/") && BuiltinScenes.named((path as NSString).lastPathComponent) != nil
+            && !FileManager.default.fileExists(atPath: path)
+        var scenes: [LoadedScene] = []
+        var problems: [String] = []
+        for entry in deck.entries {
+            do throws(CLIFailure) {
+                let found = try read(entry.reference, relativeTo: fromBuiltins ? nil : dir)
+                var loaded = try parse(path: found.path, bytes: found.bytes)
+                if let v = entry.variant, !loaded.scene.variants.contains(where: { $0.name == v }) {
+                    let names = loaded.scene.variants.map(\.name).joined(separator: ", ")
+                    let d = Diagnostic(path: path, location: entry.location,
+                                       message: "scene '\(entry.reference)' has no variant '\(v)'",
+                                       hint: names.isEmpty ? "it has no variants" : "its variants: \(names)")
+                    problems.append(d.rendered(source: text))
+                    continue
+                }
+                loaded.variant = entry.variant
+                scenes.append(loaded)
+            } catch let failure where failure.status == 66 {
+                let d = Diagnostic(path: path, location: entry.location,
+                                   message: "scene '\(entry.reference)' not found: no such file next to the deck, and no built-in scene of that name")
+                problems.append(d.rendered(source: text))
+            } catch {
+                problems.append(error.message)
+            }
+        }
+        if !problems.isEmpty { throw CLIFailure(status: 65, message: problems.joined(separator: "\n")) }
+        return scenes
+    }
+
+    /// `--set KEY=VALUE` pairs, checked against the model's settings.
+    static func overrides(_ sets: [String]) throws(CLIFailure) -> [(SettingKey, String)] {
+        var out: [(SettingKey, String)] = []
+        for s in sets {
+            let parts = s.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let key = SettingKey(rawValue: parts[0]) else {
+                let keys = SettingKey.allCases.map(\.rawValue).joined(separator: ", ")
+                throw CLIFailure(status: 64, message: "rmpviz: --set \(s): expected KEY=VALUE with KEY one of: \(keys)")
+            }
+            var probe = Config()
+            if let problem = probe.apply(key, parts[1]) {
+                throw CLIFailure(status: 64, message: "rmpviz: --set \(s): \(problem)")
+            }
+            out.append((key, parts[1]))
+        }
+        return out
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+/// The command line: the viewer by default, and tools that work without a terminal.
+@main
+struct RMPViz: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rmpviz",
+        abstract: "Watch SEV-SNP private memory conversion page by page: the RMP table, the host direct map, the shared fd and the private fd side by side.",
+        discussion: """
+            With no subcommand, opens the viewer on a scene (the built-in ghcb-upm scene by default).
+            Exit status: 0 ok, 1 an expectation failed, 64 bad usage, 65 a scene error, 66 a file that cannot be read.
+            """,
+        version: "rmpviz 0.1.0",
+        subcommands: [View.self, Check.self, Run.self, List.self, Bench.self],
+        defaultSubcommand: View.self)
+}
+
+/// Runs a command body, turning a `CLIFailure` into its message and exit status.
+func exiting(_ body: () throws(CLIFailure) -> Void) throws {
+    do {
+        try body()
+    } catch {
+        if !error.message.isEmpty { printError(error.message) }
+        throw ExitCode(error.status)
+    }
+}
