@@ -1,7 +1,173 @@
 import ArgumentParser
+import BuiltinScenes
+import Foundation
+import MemoryModel
+import SceneLanguage
+import StepEngine
 
-/// `rmpviz bench`: the speed targets of the issues, measured in-process.
+/// `rmpviz bench`: the speed targets of the issues, measured in-process on a release build.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Measure the speed targets.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the speed targets (build with -c release first).",
+        discussion: "Example: swift build -c release && .build/release/rmpviz bench")
+
+    @Option(help: "Repetitions of the small measurements.")
+    var repeats = 20
+
+    func run() throws {
+        var results = BenchResults()
+        benchCheckBuiltins(&results)
+        benchParseLarge(&results)
+        benchBigScene(&results)
+        benchViewer(&results)
+        print(results.table)
+    }
+
+    func benchCheckBuiltins(_ r: inout BenchResults) {
+        let times = (0..<repeats).map { _ in
+            measure {
+                for file in BuiltinScenes.all where !file.isDeck {
+                    if case .success(let scene) = parseScene(bytes: file.bytes, path: file.fileName) {
+                        for t in Engine.runAll(scene) { _ = t.passed }
+                    }
+                }
+            }
+        }
+        r.add("check all built-in scenes (parse, run every variant, expectations)", median(times), limit: 0.050)
+    }
+
+    func benchParseLarge(_ r: inout BenchResults) {
+        let text = BenchScenes.oneMiB()
+        var ok = false
+        let times = (0..<max(3, repeats / 4)).map { _ in
+            measure {
+                if case .success = parseScene(text, path: "bench-1MiB.scene") { ok = true }
+            }
+        }
+        r.add("parse a \(text.utf8.count / 1024) KiB scene (\(ok ? "valid" : "INVALID"))", median(times), limit: 0.100)
+    }
+
+    func benchBigScene(_ r: inout BenchResults) {
+        let text = BenchScenes.bigConvert()
+        var trace: Trace?
+        let runTime = measure {
+            guard case .success(let scene) = parseScene(text, path: "bench-big.scene") else { return }
+            let t = Engine.run(scene, variant: nil)
+            _ = t.passed
+            trace = t
+        }
+        guard let trace else {
+            r.note("the 262,144-page scene did not parse")
+            return
+        }
+        r.add("262,144 pages, vmm convert (\(trace.actionCount) actions): parse, run, check", runTime, limit: 2.0)
+        r.note("ending \(trace.ending), \(trace.outcomes.count) outcomes")
+        var rng = SplitMix(seed: 42)
+        var cursor = TraceCursor(trace: trace, at: 0)
+        var times: [Double] = []
+        let moves = 2000
+        for n in 0..<moves {
+            let target: Int
+            switch n % 4 {
+            case 0: target = Int(rng.next() % UInt64(trace.actionCount))
+            case 1: target = cursor.index + 1
+            case 2: target = cursor.index - 1
+            default: target = trace.stepStart[0] + Int(rng.next() % 4096)
+            }
+            times.append(measure { cursor.move(to: target) })
+        }
+        let sorted = times.sorted()
+        r.add("move to an action (median of \(moves) random, ±1 and near moves)", median(times), limit: 0.001)
+        r.add("move to an action (99th percentile)", sorted[sorted.count * 99 / 100], limit: 0.001)
+        r.add("move to an action (worst)", sorted.last ?? 0, limit: 0.001)
+        r.addMemory("peak memory (max RSS) after the big run", peakRSS(), limit: 512 << 20)
+    }
+
+    func benchViewer(_ r: inout BenchResults) {}
+}
+
+/// Scenes generated for the benchmark.
+enum BenchScenes {
+    /// `page big gfn=0x0..0x3ffff shared`, one step `vmm convert big private`, discard on.
+    static func bigConvert() -> String {
+        """
+        title "262,144 pages converted"
+        config discard-on-convert on
+        pfns 0x100000..0x140fff
+        page big gfn=0x0..0x3ffff shared
+        step "The VMM converts everything"
+          vmm convert big private
+        expect no host-panic
+        expect no double-allocation
+        """
+    }
+
+    /// A valid scene of about 1 MiB: many steps with operations and narration.
+    static func oneMiB() -> String {
+        var s = "title \"one mebibyte\"\npfns 0x100..0x4ff\npage p gfn=0x0..0x1ff shared\n"
+        var i = 0
+        while s.utf8.count < (1 << 20) - 400 {
+            s += "step \"step \(i): the guest converts a page and the host looks at it\"\n"
+            s += "  guest psc p[\(i % 512)] private\n  kvm exit p[\(i % 512)]\n  vmm convert p[\(i % 512)] private\n"
+            s += "  say \"Narration for step \(i), long enough to look like a real scene's text: RMP, direct map, fds.\"\n"
+            i += 1
+        }
+        return s + "expect no host-panic\n"
+    }
+}
+
+/// Results of a benchmark run, printed as a table.
+struct BenchResults {
+    private var rows: [String] = []
+
+    mutating func add(_ what: String, _ seconds: Double, limit: Double) {
+        let ok = seconds < limit ? "ok  " : "SLOW"
+        rows.append("\(ok) \(format(seconds)) (target < \(format(limit)))  \(what)")
+    }
+
+    mutating func addMemory(_ what: String, _ bytes: Int, limit: Int) {
+        let ok = bytes < limit ? "ok  " : "BIG "
+        rows.append("\(ok) \(bytes >> 20) MiB (target < \(limit >> 20) MiB)  \(what)")
+    }
+
+    mutating func note(_ text: String) { rows.append("     " + text) }
+
+    var table: String { rows.joined(separator: "\n") }
+
+    private func format(_ s: Double) -> String {
+        if s < 0.001 { return String(format: "%.1f µs", s * 1e6) }
+        if s < 1 { return String(format: "%.2f ms", s * 1e3) }
+        return String(format: "%.2f s", s)
+    }
+}
+
+func measure(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? 0 : s[s.count / 2]
+}
+
+/// Peak resident memory of this process, in bytes.
+func peakRSS() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024
+}
+
+/// A small deterministic generator, so benchmark moves are the same every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
