@@ -136,3 +136,17 @@ func operationGrammar(text: String, expected: Operation) throws {
     #expect(scene.layout.framesNeeded == 0x80000)
     #expect(scene.steps[0].operations[0].operation == .map(.kvm, .guest(page: 0, indices: 262_143...262_143), .kmap))
 }
+
+@Test func parsesAFileNearTheSizeLimit() throws {
+    var text = "title \"big\"\npfns 0..0xfffff\n"
+    for p in 0..<1_000 { text += "page p\(p) gfn=\(hex(p * 1_000))..\(hex(p * 1_000 + 999)) unbacked\n" }
+    for s in 0..<10_000 {
+        text += "step \"step \(s)\"\n  kvm map p\(s % 1_000)[\(s % 1_000)] via=pin\n  guest psc p\(s % 997) private\n"
+            + "  say \"step \(s)\"\n"
+    }
+    #expect(text.utf8.count > 900_000 && text.utf8.count <= SceneLimits.fileBytes)
+    let scene = try parsed(text)
+    #expect(scene.steps.count == 10_000)
+    #expect(scene.layout.pages.count == 1_000)
+    #expect(scene.steps[9_999].operations[1].operation == .guestPSC(.guest(page: 9_999 % 997, indices: 0...999), .private))
+}
