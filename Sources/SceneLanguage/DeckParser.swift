@@ -18,11 +18,14 @@ private struct DeckParser {
     var title: String?
     var titleLine = 0
     var entries: [Deck.Entry] = []
+    /// A deck whose only `scene` line is wrong has that error, not also "no scenes".
+    var sawScene = false
 
     mutating func parse() -> Result<Deck, Diagnostics> {
         for line in lexer.lines(sink: &sink) {
             if sink.isFull { break }
             let (tokens, ok) = lexer.tokens(of: line, sink: &sink)
+            if tokens.first?.text == "scene" { sawScene = true }
             guard ok, let first = tokens.first else { continue }
             guard first.kind == .word, first.text == "title" || first.text == "scene" else {
                 let word = first.kind == .string ? "a string" : quoted(first.source)
@@ -32,7 +35,7 @@ private struct DeckParser {
             }
             if first.text == "title" { titleLine(tokens, line: line.number) } else { scene(tokens, line: line.number) }
         }
-        if entries.isEmpty {
+        if !sawScene {
             sink.error("the deck lists no scenes: add a line like scene ghcb-upm.scene",
                        at: SourceLocation(line: 1, column: 1))
         }

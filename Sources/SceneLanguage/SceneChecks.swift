@@ -1,5 +1,20 @@
 import MemoryModel
 
+/// The checks a whole file gets before its lines are read; shared by scenes and decks.
+func fileProblem(_ bytes: [UInt8], path: String) -> Diagnostic? {
+    let start = SourceLocation(line: 1, column: 1)
+    if bytes.isEmpty { return Diagnostic(path: path, location: start, message: "the file is empty") }
+    if bytes.count > SceneLimits.fileBytes {
+        return Diagnostic(path: path, location: start,
+                          message: "the file is larger than the limit of 1 MiB (1,048,576 bytes); it has \(bytes.count) bytes")
+    }
+    if let bad = firstInvalidUTF8(bytes) {
+        return Diagnostic(path: path, location: location(ofByte: bad, in: bytes),
+                          message: "the file is not UTF-8 text: byte \(hex(Int(bytes[bad]))) at offset \(bad) is invalid")
+    }
+    return nil
+}
+
 /// The checks that need the whole file: required statements, the layout as a whole, and whether
 /// every operation can run under every config the scene will be run with.
 extension SceneParser {
