@@ -46,36 +46,50 @@ extern char *ptsname(int fd);
 // Async-signal-safe handlers live here in C: they may only touch sig_atomic_t and call
 // write/tcsetattr/sigaction/raise. Only the CursesTerminal module uses them, so one copy exists.
 
-static volatile sig_atomic_t rmpviz_pending_signal = 0;
-static volatile sig_atomic_t rmpviz_have_termios = 0;
-static struct termios rmpviz_saved_termios;
-static struct sigaction rmpviz_previous_actions[65];
+// Swift emits the inline functions it uses but not file-scope statics (the link fails), so the
+// state lives in function-local statics.
+static inline volatile sig_atomic_t *rmpviz_pending_signal(void) {
+    static volatile sig_atomic_t value = 0;
+    return &value;
+}
+static inline volatile sig_atomic_t *rmpviz_have_termios(void) {
+    static volatile sig_atomic_t value = 0;
+    return &value;
+}
+static inline struct termios *rmpviz_saved_termios(void) {
+    static struct termios value;
+    return &value;
+}
+static inline struct sigaction *rmpviz_previous_actions(void) {
+    static struct sigaction value[65];
+    return value;
+}
 
-static void rmpviz_quit_handler(int sig) { rmpviz_pending_signal = sig; }
+static void rmpviz_quit_handler(int sig) { *rmpviz_pending_signal() = sig; }
 
 /// The number of a pending SIGINT/SIGTERM/SIGHUP (cleared), or 0.
 static inline int rmpviz_take_pending_signal(void) {
-    return __atomic_exchange_n(&rmpviz_pending_signal, 0, __ATOMIC_SEQ_CST);
+    return __atomic_exchange_n(rmpviz_pending_signal(), 0, __ATOMIC_SEQ_CST);
 }
 
 /// Saves the terminal's cooked mode so a crash can restore it.
 static inline void rmpviz_save_termios(int fd) {
-    if (tcgetattr(fd, &rmpviz_saved_termios) == 0) rmpviz_have_termios = 1;
+    if (tcgetattr(fd, rmpviz_saved_termios()) == 0) *rmpviz_have_termios() = 1;
 }
 
-static inline void rmpviz_forget_termios(void) { rmpviz_have_termios = 0; }
+static inline void rmpviz_forget_termios(void) { *rmpviz_have_termios() = 0; }
 
 /// Leaves the alternate screen, shows the cursor, stops mouse reports, restores termios.
 static inline void rmpviz_emergency_restore(void) {
     static const char seq[] = "\033[0m\033[?1000l\033[?1002l\033[?1006l\033[?25h\033[?1049l\r\n";
     ssize_t ignored = write(STDOUT_FILENO, seq, sizeof seq - 1);
     (void)ignored;
-    if (rmpviz_have_termios) tcsetattr(STDIN_FILENO, TCSAFLUSH, &rmpviz_saved_termios);
+    if (*rmpviz_have_termios()) tcsetattr(STDIN_FILENO, TCSAFLUSH, rmpviz_saved_termios());
 }
 
 static void rmpviz_crash_handler(int sig, siginfo_t *info, void *context) {
     rmpviz_emergency_restore();
-    struct sigaction previous = rmpviz_previous_actions[sig];
+    struct sigaction previous = rmpviz_previous_actions()[sig];
     sigaction(sig, &previous, NULL);
     // Chain with the real context so the Swift backtracer can still unwind the faulting thread.
     if ((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction) {
@@ -112,7 +126,7 @@ static inline int rmpviz_install_signal_handlers(void) {
         if (sigaction(crash[i], &action, &previous) != 0) return -1;
         // Installing twice must not make our handler its own predecessor.
         if (!((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction == rmpviz_crash_handler))
-            rmpviz_previous_actions[crash[i]] = previous;
+            rmpviz_previous_actions()[crash[i]] = previous;
     }
     return 0;
 }
