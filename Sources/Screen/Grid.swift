@@ -108,7 +108,11 @@ public struct Grid: Hashable, Sendable {
         truncation: Truncation = .clip
     ) -> Int {
         guard y >= 0, y < height else { return 0 }
-        let limit = min(width, clip.map { x + max(0, $0) } ?? width)
+        var limit = width
+        if let clip {
+            let (end, overflow) = x.addingReportingOverflow(max(0, clip))
+            if !overflow { limit = min(width, end) }
+        }
         guard x < limit else { return 0 }
         let text = truncation == .ellipsis ? TextWidth.truncate(string, to: limit - x) : string
         var column = x

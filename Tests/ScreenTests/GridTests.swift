@@ -25,6 +25,7 @@ import Testing
     func putOutsideNeverTraps(x: Int, y: Int) {
         var grid = Grid(width: 5, height: 3)
         grid.put("xyzzyplugh", x: x, y: y)
+        grid.put("xyzzyplugh", x: x, y: y, clip: Int.max, truncation: .ellipsis)
         grid[x, y] = Cell("q")
         grid.fill(Rect(x: x, y: y, width: 100, height: 100), with: Cell("#"))
         #expect(grid[x, y] == .blank || grid.bounds.contains(x: x, y: y))
