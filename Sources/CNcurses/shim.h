@@ -4,4 +4,138 @@
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ncursesw/curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+// Swift 6 rejects C globals as "not concurrency-safe"; these accessors read them instead.
+static inline WINDOW *rmpviz_stdscr(void) { return stdscr; }
+static inline int rmpviz_lines(void) { return LINES; }
+static inline int rmpviz_cols(void) { return COLS; }
+static inline int rmpviz_colors(void) { return COLORS; }
+static inline int rmpviz_color_pairs(void) { return COLOR_PAIRS; }
+static inline FILE *rmpviz_stdin(void) { return stdin; }
+static inline FILE *rmpviz_stdout(void) { return stdout; }
+static inline const char *rmpviz_codeset(void) { return nl_langinfo(CODESET); }
+
+// Attribute and mouse macros do not import into Swift.
+static inline attr_t rmpviz_a_bold(void) { return A_BOLD; }
+static inline attr_t rmpviz_a_reverse(void) { return A_REVERSE; }
+static inline attr_t rmpviz_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t rmpviz_a_dim(void) { return A_DIM; }
+static inline mmask_t rmpviz_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t rmpviz_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t rmpviz_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t rmpviz_button5_pressed(void) { return BUTTON5_PRESSED; }
+
+// Glibc hides these XSI functions from Swift; tests use them for a pseudo-terminal pair.
+extern int posix_openpt(int flags);
+extern int grantpt(int fd);
+extern int unlockpt(int fd);
+extern char *ptsname(int fd);
+
+// ---- Signals -------------------------------------------------------------------------------
+// Async-signal-safe handlers live here in C: they may only touch sig_atomic_t and call
+// write/tcsetattr/sigaction/raise. Only the CursesTerminal module uses them, so one copy exists.
+
+// Swift emits the inline functions it uses but not file-scope statics (the link fails), so the
+// state lives in function-local statics.
+static inline volatile sig_atomic_t *rmpviz_pending_signal(void) {
+    static volatile sig_atomic_t value = 0;
+    return &value;
+}
+static inline volatile sig_atomic_t *rmpviz_have_termios(void) {
+    static volatile sig_atomic_t value = 0;
+    return &value;
+}
+static inline struct termios *rmpviz_saved_termios(void) {
+    static struct termios value;
+    return &value;
+}
+static inline struct sigaction *rmpviz_previous_actions(void) {
+    static struct sigaction value[65];
+    return value;
+}
+
+static void rmpviz_quit_handler(int sig) { *rmpviz_pending_signal() = sig; }
+
+/// The number of a pending SIGINT/SIGTERM/SIGHUP (cleared), or 0.
+static inline int rmpviz_take_pending_signal(void) {
+    return __atomic_exchange_n(rmpviz_pending_signal(), 0, __ATOMIC_SEQ_CST);
+}
+
+/// Saves the terminal's cooked mode so a crash can restore it.
+static inline void rmpviz_save_termios(int fd) {
+    if (tcgetattr(fd, rmpviz_saved_termios()) == 0) *rmpviz_have_termios() = 1;
+}
+
+static inline void rmpviz_forget_termios(void) { *rmpviz_have_termios() = 0; }
+
+/// Leaves the alternate screen, shows the cursor, stops mouse reports, restores termios.
+static inline void rmpviz_emergency_restore(void) {
+    static const char seq[] = "\033[0m\033[?1000l\033[?1002l\033[?1006l\033[?25h\033[?1049l\r\n";
+    ssize_t ignored = write(STDOUT_FILENO, seq, sizeof seq - 1);
+    (void)ignored;
+    if (*rmpviz_have_termios()) tcsetattr(STDIN_FILENO, TCSAFLUSH, rmpviz_saved_termios());
+}
+
+static void rmpviz_crash_handler(int sig, siginfo_t *info, void *context) {
+    rmpviz_emergency_restore();
+    struct sigaction previous = rmpviz_previous_actions()[sig];
+    sigaction(sig, &previous, NULL);
+    // Chain with the real context so the Swift backtracer can still unwind the faulting thread.
+    if ((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction) {
+        previous.sa_sigaction(sig, info, context);
+        return;
+    }
+    if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+        previous.sa_handler(sig);
+        return;
+    }
+    // A fault from the CPU recurs on return and meets the default action; a raised one needs
+    // raising again (it stays pending until this handler returns).
+    if (info == NULL || info->si_code <= 0) raise(sig);
+}
+
+/// Installs handlers: INT, TERM, HUP only set a flag (no SA_RESTART, so a blocking poll wakes);
+/// SEGV, ILL, BUS, ABRT, TRAP, FPE restore the terminal and chain to the previous handler.
+static inline int rmpviz_install_signal_handlers(void) {
+    static const int quit[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int crash[] = {SIGSEGV, SIGILL, SIGBUS, SIGABRT, SIGTRAP, SIGFPE};
+    struct sigaction action;
+    for (unsigned i = 0; i < sizeof quit / sizeof quit[0]; i++) {
+        memset(&action, 0, sizeof action);
+        sigemptyset(&action.sa_mask);
+        action.sa_handler = rmpviz_quit_handler;
+        if (sigaction(quit[i], &action, NULL) != 0) return -1;
+    }
+    for (unsigned i = 0; i < sizeof crash / sizeof crash[0]; i++) {
+        memset(&action, 0, sizeof action);
+        sigemptyset(&action.sa_mask);
+        action.sa_sigaction = rmpviz_crash_handler;
+        action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        struct sigaction previous;
+        if (sigaction(crash[i], &action, &previous) != 0) return -1;
+        // Installing twice must not make our handler its own predecessor.
+        if (!((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction == rmpviz_crash_handler))
+            rmpviz_previous_actions()[crash[i]] = previous;
+    }
+    return 0;
+}
+
+/// Puts the quit signals back to their default action (after the terminal is closed).
+static inline void rmpviz_reset_quit_signals(void) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+}
+
 #endif

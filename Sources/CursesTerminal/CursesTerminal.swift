@@ -1,1 +1,308 @@
+// The only file that calls ncurses (with the C shim). Everything it exchanges with the rest of
+// the program is a Screen `Grid` going out and a `TerminalEvent` coming in.
 import CNcurses
+import Screen
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An ncurses session on the controlling terminal. Use from one thread; `close()` (or deinit)
+/// restores the terminal, and crash signals restore it too.
+public final class CursesTerminal {
+    /// Colours available: 256, 8, or 0 (monochrome; styles fall back to their attributes).
+    public let colorCount: Int
+    /// False when no UTF-8 locale could be set; grids are then drawn through `asciiFallback()`.
+    public let isUTF8: Bool
+
+    private var screen: OpaquePointer?
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let defaultColors: Bool
+    /// Colour pair per role (indexed by raw value); 0 means the terminal's default colours.
+    private var pairs: [Int16] = Array(repeating: 0, count: 256)
+    /// ncurses attributes per `Style.Attributes` raw value.
+    private let attributeTable: [attr_t]
+    /// The grid last drawn; unchanged cells are not written again.
+    private var lastGrid: Grid?
+    /// Successive "readable but nothing read" polls; two mean standard input is at its end.
+    private var emptyReads = 0
+
+    private init(screen: OpaquePointer, colorCount: Int, isUTF8: Bool, defaultColors: Bool) {
+        self.screen = screen
+        self.window = rmpviz_stdscr()
+        self.colorCount = colorCount
+        self.isUTF8 = isUTF8
+        self.defaultColors = defaultColors
+        let bits: [(Style.Attributes, attr_t)] = [
+            (.bold, rmpviz_a_bold()), (.reverse, rmpviz_a_reverse()),
+            (.underline, rmpviz_a_underline()), (.dim, rmpviz_a_dim()),
+        ]
+        attributeTable = (0..<256).map { raw in
+            let attributes = Style.Attributes(rawValue: UInt8(raw))
+            return bits.reduce(attr_t(0)) { attributes.contains($1.0) ? $0 | $1.1 : $0 }
+        }
+    }
+
+    deinit { close() }
+
+    /// Opens the terminal on standard input and output, or throws `TerminalError` saying why not.
+    /// Installs the signal handlers (see `pendingSignal()`), sets a UTF-8 locale if it can,
+    /// and enables mouse clicks and the wheel when `mouse` is true.
+    public static func open(colorMode: ColorMode = .auto, mouse: Bool = true) throws -> CursesTerminal {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw TerminalError.noUsableTerminal("standard input and output must both be a terminal")
+        }
+        guard let term = getenv("TERM").map({ String(cString: $0) }), !term.isEmpty, term != "dumb" else {
+            throw TerminalError.noUsableTerminal("TERM is unset or \"dumb\"")
+        }
+        let isUTF8 = setUTF8Locale()
+        rmpviz_save_termios(0)
+        guard rmpviz_install_signal_handlers() == 0 else {
+            throw TerminalError.noUsableTerminal("cannot install signal handlers")
+        }
+        // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting.
+        guard let screen = newterm(nil, rmpviz_stdout(), rmpviz_stdin()) else {
+            rmpviz_forget_termios()
+            rmpviz_reset_quit_signals()
+            throw TerminalError.noUsableTerminal("ncurses cannot drive TERM=\(term)")
+        }
+        _ = set_term(screen)
+        let window = rmpviz_stdscr()
+        _ = cbreak()
+        _ = noecho()
+        _ = nonl()
+        _ = keypad(window, true)
+        _ = intrflush(window, false)
+        _ = leaveok(window, true)
+        _ = curs_set(0)
+        _ = set_escdelay(25)
+        if mouse {
+            let mask = rmpviz_button1_pressed() | rmpviz_button1_clicked()
+                | rmpviz_button4_pressed() | rmpviz_button5_pressed()
+            _ = mousemask(mask, nil)
+            // Report presses at once instead of waiting to see whether they become clicks.
+            _ = mouseinterval(0)
+        }
+
+        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+        var colorCount = 0
+        var defaultColors = false
+        if colorMode == .auto && !noColor && has_colors() {
+            _ = start_color()
+            defaultColors = use_default_colors() == OK
+            let colors = Int(rmpviz_colors())
+            colorCount = colors >= 256 && rmpviz_color_pairs() > Style.Role.allCases.count ? 256 : (colors >= 8 ? 8 : 0)
+        }
+        return CursesTerminal(screen: screen, colorCount: colorCount, isUTF8: isUTF8, defaultColors: defaultColors)
+    }
+
+    /// Tries the user's locale, then C.UTF-8; true when the result encodes UTF-8.
+    private static func setUTF8Locale() -> Bool {
+        func codesetIsUTF8() -> Bool {
+            guard let codeset = rmpviz_codeset() else { return false }
+            let name = String(cString: codeset).lowercased()
+            return name == "utf-8" || name == "utf8"
+        }
+        if setlocale(LC_ALL, "") != nil && codesetIsUTF8() { return true }
+        if setlocale(LC_ALL, "C.UTF-8") != nil && codesetIsUTF8() { return true }
+        return false
+    }
+
+    /// Columns and rows of the terminal now.
+    public var size: (width: Int, height: Int) {
+        (Int(rmpviz_cols()), Int(rmpviz_lines()))
+    }
+
+    /// Sets the colours of each role; roles not in `map` use the terminal's default colours.
+    /// Does nothing on a monochrome terminal.
+    public func setPalette(_ map: [Style.Role: (fg: TermColor, bg: TermColor)]) {
+        guard colorCount > 0, screen != nil else { return }
+        pairs = Array(repeating: 0, count: 256)
+        for role in Style.Role.allCases {
+            guard let colors = map[role] else { continue }
+            let pair = Int16(role.rawValue) + 1
+            _ = init_pair(pair, colorNumber(colors.fg, foreground: true), colorNumber(colors.bg, foreground: false))
+            pairs[Int(role.rawValue)] = pair
+        }
+        lastGrid = nil
+    }
+
+    private func colorNumber(_ color: TermColor, foreground: Bool) -> Int16 {
+        switch color {
+        case .default:
+            // Without use_default_colors, -1 is invalid: guess the classic white on black.
+            return defaultColors ? -1 : (foreground ? 7 : 0)
+        case .indexed(let index, let fallback):
+            return Int16(colorCount >= 256 ? index : fallback % 8)
+        }
+    }
+
+    /// Shows `grid`. Only cells that differ from the last drawn grid are written, and ncurses
+    /// sends only what changed on screen. Without UTF-8 the grid is first mapped to ASCII.
+    public func draw(_ grid: Grid) {
+        guard screen != nil else { return }
+        let grid = isUTF8 ? grid : grid.asciiFallback()
+        let (columns, rows) = size
+        let previous = lastGrid.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
+        var cchar = cchar_t()
+        var characters = [wchar_t](repeating: 0, count: 6)
+        let width = min(grid.width, columns)
+        let height = min(grid.height, rows)
+        grid.cells.withUnsafeBufferPointer { cells in
+            characters.withUnsafeMutableBufferPointer { buffer in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let index = y * grid.width + x
+                        let cell = cells[index]
+                        if cell.isContinuation { continue }
+                        if let previous, previous.cells[index] == cell { continue }
+                        var count = 0
+                        for scalar in cell.text.unicodeScalars where count < 5 {
+                            buffer[count] = wchar_t(bitPattern: scalar.value)
+                            count += 1
+                        }
+                        buffer[count] = 0
+                        let style = cell.style
+                        _ = setcchar(
+                            &cchar, buffer.baseAddress, attributeTable[Int(style.attributes.rawValue)],
+                            pairs[Int(style.role.rawValue)], nil)
+                        // The bottom-right cell reports ERR although it is drawn.
+                        _ = mvwadd_wch(window, Int32(y), Int32(x), &cchar)
+                    }
+                }
+            }
+        }
+        if previous == nil {
+            // Whatever the grid does not cover (during a resize) must not keep old content.
+            for y in 0..<height where width < columns {
+                _ = wmove(window, Int32(y), Int32(width))
+                _ = wclrtoeol(window)
+            }
+            if height < rows {
+                _ = wmove(window, Int32(height), 0)
+                _ = wclrtobot(window)
+            }
+        }
+        lastGrid = grid
+        _ = wnoutrefresh(window)
+        _ = doupdate()
+    }
+
+    /// Repaints the whole screen on the next draw (after a resize, or on a redraw key).
+    public func invalidate() {
+        guard screen != nil else { return }
+        lastGrid = nil
+        _ = clearok(rmpviz_stdscr(), true)
+    }
+
+    /// The next event, waiting at most `timeoutMs` milliseconds; nil on timeout. Signals are
+    /// reported first, and a closed standard input becomes `.endOfInput` instead of a busy loop.
+    public func readEvent(timeoutMs: Int32) -> TerminalEvent? {
+        guard screen != nil else { return .endOfInput }
+        if let signal = pendingSignal() { return .signal(signal) }
+        // ncurses may hold keys already read (the rest of an escape sequence, a resize).
+        if let event = nextKey() { return event }
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, max(0, timeoutMs))
+        if let signal = pendingSignal() { return .signal(signal) }
+        if ready == 0 { return nil }
+        if ready < 0 {
+            // EINTR: a SIGWINCH makes ncurses report KEY_RESIZE on the next read.
+            return nextKey()
+        }
+        if let event = nextKey() { return event }
+        emptyReads += 1
+        return emptyReads >= 2 || descriptor.revents & Int16(POLLNVAL) != 0 ? .endOfInput : nil
+    }
+
+    /// The number of a SIGINT, SIGTERM or SIGHUP that arrived since the last call, if any.
+    public func pendingSignal() -> Int32? {
+        let signal = rmpviz_take_pending_signal()
+        return signal == 0 ? nil : signal
+    }
+
+    /// One key from ncurses without waiting, decoded.
+    private func nextKey() -> TerminalEvent? {
+        wtimeout(window, 0)
+        var character: wint_t = 0
+        let result = wget_wch(window, &character)
+        switch result {
+        case OK:
+            emptyReads = 0
+            return Self.decode(character: character)
+        case KEY_CODE_YES:
+            emptyReads = 0
+            return decode(keyCode: Int32(bitPattern: character))
+        default:
+            return nil
+        }
+    }
+
+    private static func decode(character: wint_t) -> TerminalEvent {
+        switch character {
+        case 3: return .ctrlC
+        case 8, 127: return .backspace
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 1...26:
+            return Unicode.Scalar(96 + character).map { .ctrl(Character($0)) } ?? .unknown
+        case 0..<32: return .unknown
+        default:
+            guard let scalar = Unicode.Scalar(character), !TextWidth.isControl(scalar) else { return .unknown }
+            return .char(Character(scalar))
+        }
+    }
+
+    private func decode(keyCode: Int32) -> TerminalEvent {
+        switch keyCode {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_BTAB: return .backTab
+        case KEY_F0 + 1...KEY_F0 + 63: return .function(Int(keyCode - KEY_F0))
+        case KEY_RESIZE:
+            invalidate()
+            let (width, height) = size
+            return .resize(width: width, height: height)
+        case KEY_MOUSE:
+            var event = MEVENT()
+            guard getmouse(&event) == OK else { return .unknown }
+            let state = event.bstate
+            let kind: MouseKind
+            if state & rmpviz_button4_pressed() != 0 {
+                kind = .wheelUp
+            } else if state & rmpviz_button5_pressed() != 0 {
+                kind = .wheelDown
+            } else if state & (rmpviz_button1_pressed() | rmpviz_button1_clicked()) != 0 {
+                kind = .click
+            } else {
+                return .unknown
+            }
+            return .mouse(x: Int(event.x), y: Int(event.y), kind: kind)
+        default:
+            return .unknown
+        }
+    }
+
+    /// Ends the ncurses session and restores the terminal; safe to call more than once.
+    public func close() {
+        guard let screen else { return }
+        _ = endwin()
+        delscreen(screen)
+        self.screen = nil
+        lastGrid = nil
+        rmpviz_forget_termios()
+        rmpviz_reset_quit_signals()
+    }
+}

@@ -1,0 +1,239 @@
+// The screen as a value: widgets write cells, the terminal layer and exporters read them.
+// Every write is clipped and sanitised here, so no caller can trap on a bad coordinate or send
+// raw control characters to the terminal.
+
+/// One terminal column: a sanitised character (with combining marks) and its style.
+public struct Cell: Hashable, Sendable {
+    /// What the cell shows; empty for the right half of a wide character to its left.
+    public private(set) var text: String
+    public var style: Style
+
+    /// A cell showing the first visible character of `text` (sanitised; wide characters need
+    /// `Grid.put` to take their second column, so here they become "?").
+    public init(_ text: String = " ", style: Style = .normal) {
+        let glyph = text.lazy.compactMap(TextWidth.glyph(for:)).first ?? .space
+        self.text = glyph.width == 1 ? glyph.text : "?"
+        self.style = style
+    }
+
+    init(trusted text: String, style: Style) {
+        self.text = text
+        self.style = style
+    }
+
+    /// True for the right half of a wide character.
+    public var isContinuation: Bool { text.isEmpty }
+
+    public static let blank = Cell()
+}
+
+/// How `Grid.put` shows text that does not fit.
+public enum Truncation: Sendable {
+    /// Cut at the edge.
+    case clip
+    /// Cut one column earlier and end with "…".
+    case ellipsis
+}
+
+/// A run of neighbouring cells of one style in a row, for exporters and the terminal layer.
+public struct StyledRun: Hashable, Sendable {
+    public var x: Int
+    /// Columns covered (wide characters count two).
+    public var width: Int
+    public var text: String
+    public var style: Style
+}
+
+/// A width × height array of cells, row-major; a value type, cheap to copy until written.
+public struct Grid: Hashable, Sendable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int, fill: Cell = .blank) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: fill, count: self.width * self.height)
+    }
+
+    public var bounds: Rect { Rect(width: width, height: height) }
+
+    /// The cell at (x, y); a blank cell outside the grid. Writes outside are ignored, and a write
+    /// over half of a wide character blanks its other half.
+    public subscript(x: Int, y: Int) -> Cell {
+        get { contains(x, y) ? cells[y * width + x] : .blank }
+        set {
+            guard contains(x, y), !newValue.isContinuation else { return }
+            put(cell: newValue, x: x, y: y)
+        }
+    }
+
+    /// Writes a cell taken from some grid: a wide character takes two columns, or becomes "?"
+    /// at the right edge.
+    private mutating func put(cell: Cell, x: Int, y: Int) {
+        let wide = cell.text.unicodeScalars.first.map(TextWidth.width(of:)) == 2
+        if wide && x + 1 >= width {
+            place(Glyph(text: "?", width: 1), x: x, y: y, style: cell.style)
+        } else {
+            place(Glyph(text: cell.text, width: wide ? 2 : 1), x: x, y: y, style: cell.style)
+        }
+    }
+
+    private func contains(_ x: Int, _ y: Int) -> Bool {
+        x >= 0 && y >= 0 && x < width && y < height
+    }
+
+    /// Writes a glyph whose columns are known to be inside the grid, repairing wide neighbours.
+    private mutating func place(_ glyph: Glyph, x: Int, y: Int, style: Style) {
+        let row = y * width
+        if cells[row + x].isContinuation && x > 0 {
+            cells[row + x - 1] = Cell(trusted: " ", style: cells[row + x - 1].style)
+        }
+        let last = x + glyph.width - 1
+        if last + 1 < width && cells[row + last + 1].isContinuation {
+            cells[row + last + 1] = Cell(trusted: " ", style: cells[row + last + 1].style)
+        }
+        cells[row + x] = Cell(trusted: glyph.text, style: style)
+        if glyph.width == 2 {
+            cells[row + x + 1] = Cell(trusted: "", style: style)
+        }
+    }
+
+    /// Writes `string` from (x, y), at most `clip` columns (and never past the grid's edge).
+    /// Controls become U+FFFD; a wide character that does not fit becomes "?".
+    /// Returns the columns the text advanced from `x`.
+    @discardableResult
+    public mutating func put(
+        _ string: String, x: Int, y: Int, style: Style = .normal, clip: Int? = nil,
+        truncation: Truncation = .clip
+    ) -> Int {
+        guard y >= 0, y < height else { return 0 }
+        var limit = width
+        if let clip {
+            let (end, overflow) = x.addingReportingOverflow(max(0, clip))
+            if !overflow { limit = min(width, end) }
+        }
+        guard x < limit else { return 0 }
+        let text = truncation == .ellipsis ? TextWidth.truncate(string, to: limit - x) : string
+        var column = x
+        for character in text {
+            guard column < limit else { break }
+            guard let glyph = TextWidth.glyph(for: character) else { continue }
+            if column < 0 {
+                column += glyph.width
+                continue
+            }
+            if column + glyph.width > limit {
+                place(Glyph(text: "?", width: 1), x: column, y: y, style: style)
+                column += 1
+                break
+            }
+            place(glyph, x: column, y: y, style: style)
+            column += glyph.width
+        }
+        return column - x
+    }
+
+    /// Writes `string` on row `y` of `rect`, aligned, cut with an ellipsis when too long.
+    @discardableResult
+    public mutating func put(
+        _ string: String, in rect: Rect, row: Int = 0, style: Style = .normal, align: Alignment = .left
+    ) -> Int {
+        guard row >= 0, row < rect.height, rect.width > 0 else { return 0 }
+        let text = TextWidth.truncate(string, to: rect.width)
+        let used = TextWidth.width(of: text)
+        let x = rect.x + align.offset(used: used, in: rect.width)
+        return put(text, x: x, y: rect.y + row, style: style, clip: rect.maxX - x)
+    }
+
+    /// Fills `rect` (clipped to the grid) with `cell`.
+    public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
+        let area = rect.intersection(bounds)
+        for y in area.rows {
+            for x in area.cols { self[x, y] = cell }
+        }
+    }
+
+    /// Changes the style of every cell in `rect` but keeps the characters: a selected row, say.
+    public mutating func restyle(_ rect: Rect, with style: Style) {
+        let area = rect.intersection(bounds)
+        for y in area.rows {
+            for x in area.cols { cells[y * width + x].style = style }
+        }
+    }
+
+    /// A horizontal line of `character` (one column wide), clipped.
+    public mutating func hline(x: Int, y: Int, length: Int, character: String = "─", style: Style = .border) {
+        let cell = Cell(character, style: style)
+        for column in x..<(x + max(0, length)) { self[column, y] = cell }
+    }
+
+    /// A vertical line of `character` (one column wide), clipped.
+    public mutating func vline(x: Int, y: Int, length: Int, character: String = "│", style: Style = .border) {
+        let cell = Cell(character, style: style)
+        for row in y..<(y + max(0, length)) { self[x, row] = cell }
+    }
+
+    /// Copies `other` with its top-left at (x, y), clipped to this grid.
+    public mutating func draw(_ other: Grid, x: Int, y: Int) {
+        for row in 0..<other.height where (0..<height).contains(row + y) {
+            for column in 0..<other.width {
+                let target = column + x
+                guard target >= 0, target < width else { continue }
+                let cell = other.cells[row * other.width + column]
+                if cell.isContinuation {
+                    // Its left half fell off our left edge: nothing sensible to show.
+                    if target == 0 { self[target, row + y] = Cell(" ", style: cell.style) }
+                } else {
+                    put(cell: cell, x: target, y: row + y)
+                }
+            }
+        }
+    }
+
+    /// Row `y` as text, trailing spaces trimmed.
+    public func rowText(_ y: Int) -> String {
+        guard y >= 0, y < height else { return "" }
+        var line = ""
+        for cell in cells[(y * width)..<((y + 1) * width)] { line += cell.text }
+        while line.last == " " { line.removeLast() }
+        return line
+    }
+
+    /// The readable form used by golden tests: each row trimmed, rows joined by "\n".
+    public var text: String {
+        (0..<height).map(rowText).joined(separator: "\n")
+    }
+
+    /// Row `y` as runs of one style each, left to right, covering the whole row.
+    public func styledRuns(row y: Int) -> [StyledRun] {
+        guard y >= 0, y < height else { return [] }
+        var runs: [StyledRun] = []
+        for x in 0..<width {
+            let cell = cells[y * width + x]
+            if var last = runs.last, last.style == cell.style {
+                last.width += 1
+                last.text += cell.text
+                runs[runs.count - 1] = last
+            } else {
+                runs.append(StyledRun(x: x, width: 1, text: cell.text, style: cell.style))
+            }
+        }
+        return runs
+    }
+}
+
+/// Horizontal placement of text in a column or rect.
+public enum Alignment: Sendable {
+    case left, center, right
+
+    /// Where text `used` columns wide starts in a space `width` columns wide.
+    public func offset(used: Int, in width: Int) -> Int {
+        let free = max(0, width - used)
+        switch self {
+        case .left: return 0
+        case .center: return free / 2
+        case .right: return free
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Grid, cells and widgets live here.

@@ -1,0 +1,107 @@
+// Word wrapping by terminal columns (not characters), so wide text and combining marks wrap where
+// they will appear.
+
+/// Text for one cell, row or paragraph, with an optional style (nil inherits the surrounding one).
+public struct CellText: Hashable, Sendable, ExpressibleByStringLiteral {
+    public var text: String
+    public var style: Style?
+
+    public init(_ text: String, style: Style? = nil) {
+        self.text = text
+        self.style = style
+    }
+
+    public init(stringLiteral value: String) {
+        self.init(value)
+    }
+}
+
+/// Paragraphs word-wrapped into a rect; what does not fit is cut and marked with "…".
+public struct TextBox: Sendable {
+    public var paragraphs: [CellText]
+    public var style: Style
+    /// An empty line between paragraphs.
+    public var paragraphSpacing: Bool
+
+    public init(paragraphs: [CellText], style: Style = .normal, paragraphSpacing: Bool = false) {
+        self.paragraphs = paragraphs
+        self.style = style
+        self.paragraphSpacing = paragraphSpacing
+    }
+
+    /// One paragraph per line of `text`.
+    public init(_ text: String, style: Style = .normal) {
+        self.init(paragraphs: text.split(separator: "\n", omittingEmptySubsequences: false).map { CellText(String($0)) },
+                  style: style)
+    }
+
+    /// `text` broken into lines of at most `width` columns: at spaces where possible, inside
+    /// words longer than a line otherwise. Runs of spaces collapse; an empty text is one empty line.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for word in text.split(separator: " ") {
+            var word = String(word)
+            var wordWidth = TextWidth.width(of: word)
+            if used > 0 && used + 1 + wordWidth <= width {
+                line += " " + word
+                used += 1 + wordWidth
+                continue
+            }
+            if used > 0 {
+                lines.append(line)
+                line = ""
+                used = 0
+            }
+            while wordWidth > width {
+                let head = TextWidth.truncate(word, to: width, ellipsis: false)
+                let headWidth = TextWidth.width(of: head)
+                // A wide character in a one-column box can never fit: show it as "?".
+                guard headWidth > 0 else {
+                    lines.append("?")
+                    word = String(word.dropFirst())
+                    wordWidth = TextWidth.width(of: word)
+                    continue
+                }
+                lines.append(head)
+                word = String(word.dropFirst(head.count))
+                wordWidth -= headWidth
+            }
+            line = word
+            used = wordWidth
+        }
+        if used > 0 || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// Lines with their styles, as they would be drawn in a box `width` columns wide.
+    public func layout(width: Int) -> [CellText] {
+        var result: [CellText] = []
+        for (i, paragraph) in paragraphs.enumerated() {
+            if paragraphSpacing && i > 0 { result.append(CellText("")) }
+            for line in TextBox.wrap(paragraph.text, width: width) {
+                result.append(CellText(line, style: paragraph.style))
+            }
+        }
+        return result
+    }
+
+    /// Draws into `rect` and returns the lines used. When lines are left over, the last row
+    /// shown ends in "…".
+    @discardableResult
+    public func draw(in rect: Rect, on grid: inout Grid) -> Int {
+        guard rect.width > 0, rect.height > 0 else { return 0 }
+        let lines = layout(width: rect.width)
+        let shown = min(lines.count, rect.height)
+        for i in 0..<shown {
+            var text = lines[i].text
+            if i == shown - 1 && shown < lines.count {
+                text = TextWidth.truncate(text, to: rect.width - 1, ellipsis: false) + "…"
+            }
+            grid.put(text, x: rect.x, y: rect.y + i, style: lines[i].style ?? style, clip: rect.width)
+        }
+        return shown
+    }
+}

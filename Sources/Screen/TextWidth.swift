@@ -1,0 +1,127 @@
+// Column widths and the safety filter for every string that reaches a grid. Text from scene files
+// passes through here, so nothing raw (escape sequences, bidi overrides, lone combining marks)
+// can reach the terminal.
+
+/// One visible character as it occupies the grid: sanitised text and its width in columns (1 or 2).
+public struct Glyph: Hashable, Sendable {
+    public let text: String
+    public let width: Int
+
+    /// Shown instead of control characters.
+    public static let replacement = Glyph(text: "\u{FFFD}", width: 1)
+    public static let space = Glyph(text: " ", width: 1)
+}
+
+/// Terminal column widths, computed in Swift because Glibc's `wcwidth` is hidden from Swift.
+public enum TextWidth {
+    /// Most combining marks a terminal cell carries (ncurses stores the base plus four).
+    static let maxCombining = 4
+
+    /// True for C0 and C1 controls and DEL: never written to the terminal.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Columns a scalar occupies on its own: 0 (combining, format), 1, or 2 (East Asian wide, emoji).
+    public static func width(of scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value >= 0x20 && value < 0x7F { return 1 }
+        if isControl(scalar) { return 1 }  // shown as U+FFFD
+        if value == 0x00AD { return 1 }  // soft hyphen: terminals show it
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format, .lineSeparator, .paragraphSeparator:
+            return 0
+        default:
+            break
+        }
+        if (0x1160...0x11FF).contains(value) || value == 0x200B { return 0 }  // Hangul medial jamo, ZWSP
+        if value < 0x1100 { return 1 }
+        if isWide(value) || scalar.properties.isEmojiPresentation { return 2 }
+        return 1
+    }
+
+    /// East Asian Wide and Fullwidth blocks (Unicode 15, condensed).
+    private static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
+        0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F,
+        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+        0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4, 0x17000...0x18CFF,
+        0x1B000...0x1B2FF, 0x1F200...0x1F2FF, 0x1F300...0x1F64F, 0x1F900...0x1F9FF,
+        0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+
+    private static func isWide(_ value: UInt32) -> Bool {
+        var low = 0
+        var high = wideRanges.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            let range = wideRanges[mid]
+            if value < range.lowerBound {
+                high = mid - 1
+            } else if value > range.upperBound {
+                low = mid + 1
+            } else {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The safe form of one grapheme, or nil when it occupies no column (a lone combining mark,
+    /// a format character). Controls become U+FFFD; extra scalars of emoji sequences are dropped so
+    /// that the cell holds one spacing character plus a few combining marks, as terminals expect.
+    public static func glyph(for character: Character) -> Glyph? {
+        if let ascii = character.asciiValue {
+            return ascii >= 0x20 && ascii < 0x7F ? Glyph(text: String(character), width: 1) : .replacement
+        }
+        let scalars = character.unicodeScalars
+        guard let base = scalars.first else { return nil }
+        if scalars.contains(where: isControl) { return .replacement }
+        let baseWidth = width(of: base)
+        guard baseWidth > 0 else { return nil }
+        if scalars.count == 1 { return Glyph(text: String(character), width: baseWidth) }
+        var text = String(base)
+        var marks = 0
+        for scalar in scalars.dropFirst() where marks < maxCombining {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .spacingMark:
+                text.unicodeScalars.append(scalar)
+                marks += 1
+            default:
+                continue
+            }
+        }
+        return Glyph(text: text, width: baseWidth)
+    }
+
+    /// The safe glyphs of a string, in order.
+    public static func glyphs(_ string: String) -> [Glyph] {
+        string.compactMap(glyph(for:))
+    }
+
+    /// Columns `string` occupies once sanitised.
+    public static func width(of string: String) -> Int {
+        var total = 0
+        for character in string {
+            total += glyph(for: character)?.width ?? 0
+        }
+        return total
+    }
+
+    /// `string` cut to at most `width` columns; with `ellipsis`, a cut string ends in "…".
+    public static func truncate(_ string: String, to width: Int, ellipsis: Bool = true) -> String {
+        guard width > 0 else { return "" }
+        let glyphs = glyphs(string)
+        let total = glyphs.reduce(0) { $0 + $1.width }
+        if total <= width { return glyphs.map(\.text).joined() }
+        let budget = ellipsis ? width - 1 : width
+        var result = ""
+        var used = 0
+        for glyph in glyphs {
+            if used + glyph.width > budget { break }
+            result += glyph.text
+            used += glyph.width
+        }
+        return ellipsis ? result + "…" : result
+    }
+}
