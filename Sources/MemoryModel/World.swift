@@ -63,6 +63,16 @@ public final class Geometry: Sendable {
         return rank
     }
 
+    /// The position of a slot in ascending gfn order: the inverse of `slot(atGFNRank:)`.
+    public func rank(ofSlot slot: Int) -> Int {
+        var before = 0
+        for r in byGFN {
+            if slot >= r.slot, slot < r.slot + r.count { return before + (slot - r.slot) }
+            before += r.count
+        }
+        return slot
+    }
+
     /// "buf[2]" for a page of a range, "ghcb" for a single page.
     public func name(ofSlot slot: Int) -> String {
         let (p, i) = declaration(ofSlot: slot)

@@ -74,7 +74,7 @@ public final class Trace: Sendable {
         self.checkpoints = checkpoints
         self.stepStart = stepStart
         self.stepsRun = stepsRun
-        let ending = Trace.ending(of: outcomes)
+        let ending = Trace.worst(of: outcomes)
         self.ending = ending
         expectations = checkExpectations(scene: scene, variant: variant, outcomes: outcomes, geometry: checkpoints[0].geometry)
     }
@@ -133,7 +133,8 @@ public final class Trace: Sendable {
         return scene.steps[Int(r.step)].operations[Int(r.line)]
     }
 
-    static func ending(of outcomes: [RaisedOutcome]) -> Ending {
+    /// The ending rule applied to some outcomes: the first fatal, else the first of the worst severity.
+    public static func worst(of outcomes: some Collection<RaisedOutcome>) -> Ending {
         var worst: RaisedOutcome?
         for o in outcomes where worst == nil || o.outcome.severity > worst?.outcome.severity ?? .info {
             worst = o

@@ -1,0 +1,63 @@
+import MemoryModel
+import Screen
+import StepEngine
+
+/// The banner drawn over the tables at a run's last action: a kernel-style oops for a panic, the
+/// gfn and its frames for a double allocation, the outcome's reason otherwise.
+extension ViewerState {
+    func drawEnding(on grid: inout Grid, over area: Rect) {
+        guard index == trace.actionCount - 1, let raised = trace.ending.raised else { return }
+        let o = raised.outcome
+        var lines: [CellText]
+        let title: String
+        if let fault = o.fault {
+            title = o.kind == .hostPanic ? " host panic " : " oops "
+            // Padded to one width, so the banner's centring keeps the oops left-aligned as dmesg prints it.
+            let oops = ViewerState.oops(o, fault: fault)
+            let w = oops.map { TextWidth.width(of: $0) }.max() ?? 0
+            lines = oops.map { CellText($0 + String(repeating: " ", count: w - TextWidth.width(of: $0))) }
+        } else if o.kind == .doubleAllocation {
+            title = " double allocation "
+            lines = [CellText(o.reason)]
+        } else {
+            title = " \(o.kind.rawValue) "
+            lines = [CellText(o.reason)]
+        }
+        if trace.stepsRun < trace.stepCount {
+            let first = trace.stepsRun + 1
+            let range = first == trace.stepCount ? "Step \(first)" : "Steps \(first)–\(trace.stepCount)"
+            lines.append(CellText(""))
+            lines.append(CellText("\(range) not reached: the run stopped here.", style: .notReached))
+        }
+        let style: Style = o.severity == .fatal ? .fatal : .banner
+        _ = Banner(title: title, lines: lines, style: style, ascii: ascii).draw(over: area.inset(dx: 2, dy: 1), on: &grid)
+    }
+
+    /// The oops a kernel developer would see, built from the model's fault: the direct-map address
+    /// of the frame, the access, the fault kind and the error code, who held the mapping, and how.
+    public static func oops(_ o: Outcome, fault: FaultInfo) -> [String] {
+        // page_offset_base without KASLR: the frame's address in the direct map.
+        let address: UInt64 = 0xffff_8880_0000_0000 &+ (UInt64(truncatingIfNeeded: fault.frame) << 12)
+        let hexAddress = String(address, radix: 16)
+        var code = fault.write ? 0x2 : 0x0
+        if fault.kind == .rmpViolation { code |= 0x8000_0001 }
+        let codeText = "0x" + String(repeating: "0", count: max(0, 4 - String(code, radix: 16).count)) + String(code, radix: 16)
+        let page = o.page ?? "?"
+        let gfn = o.gfn.map { " (gfn \(hex($0)))" } ?? ""
+        var lines = [
+            "BUG: unable to handle page fault for address: \(hexAddress)",
+            "#PF: supervisor \(fault.write ? "write" : "read") access in kernel mode",
+            "#PF: error_code(\(codeText)) - \(fault.kind.rawValue)",
+            "pfn \(hex(fault.frame)): \(fault.holder.rawValue) mapped \(page)\(gfn) via \(fault.via.rawValue)"
+                + (fault.via == .pageAddress ? " (no reference the guard can see)" : ""),
+            "no exception-table entry for a \(fault.via.rawValue) address: no fixup",
+        ]
+        if o.kind == .hostPanic {
+            lines.append("Oops: \(codeText) [#1] PREEMPT SMP NOPTI")
+            lines.append("Kernel panic - not syncing: Fatal exception")
+        } else {
+            lines.append("Oops: \(codeText) [#1] PREEMPT SMP NOPTI: the task is killed (panic_on_oops=0)")
+        }
+        return lines
+    }
+}

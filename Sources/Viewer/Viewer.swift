@@ -1,1 +1,0 @@
-// The state reducer and renderer live here.

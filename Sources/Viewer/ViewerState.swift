@@ -1,0 +1,167 @@
+import MemoryModel
+import Screen
+import SceneLanguage
+import StepEngine
+
+/// The four tables, in screen order.
+public enum TableKind: Int, CaseIterable, Sendable {
+    case rmp = 0, directMap, sharedFD, privateFD
+
+    public var title: String {
+        switch self {
+        case .rmp: "RMP table"
+        case .directMap: "host direct map"
+        case .sharedFD: "shared fd"
+        case .privateFD: "private fd"
+        }
+    }
+
+    /// Frame tables have a row per pfn of the pool; fd tables a row per declared gfn.
+    public var isFrameTable: Bool { self == .rmp || self == .directMap }
+}
+
+/// What the screen shows besides the tables.
+public enum ViewerMode: Hashable, Sendable {
+    case tables
+    case help(scroll: Int)
+    /// The timeline of one row: a frame (frame index) or a gfn slot.
+    case history(HistoryTarget, scroll: Int)
+    case find(query: String)
+}
+
+/// The row whose history is shown.
+public enum HistoryTarget: Hashable, Sendable {
+    case frame(Int32)
+    case slot(Int)
+}
+
+/// The whole interactive program as a value: which run, which action, what is selected, what is open.
+public struct ViewerState: Sendable {
+    public let traces: [Trace]
+    public private(set) var variant: Int
+    public internal(set) var cursor: TraceCursor
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    public internal(set) var focus = TableKind.rmp
+    public internal(set) var selection = [0, 0, 0, 0]
+    public internal(set) var scroll = [0, 0, 0, 0]
+    public internal(set) var mode = ViewerMode.tables
+    /// Digits typed before Enter (go to step N).
+    public internal(set) var number = ""
+    /// A one-line answer to the last key (a failed find, a step that was not reached).
+    public internal(set) var message: String?
+    public internal(set) var quit = false
+    /// Draw with ASCII only (no UTF-8 locale).
+    public var ascii = false
+    /// Set by Ctrl-L: the shell should repaint everything.
+    public internal(set) var wantsRedraw = false
+
+    /// Opens the first variant (or the given one) at its first action.
+    /// Nil without a run: every scene has at least one.
+    public init?(traces: [Trace], variant: Int = 0, width: Int = 160, height: Int = 45) {
+        guard !traces.isEmpty else { return nil }
+        self.traces = traces
+        self.variant = min(max(0, variant), traces.count - 1)
+        cursor = TraceCursor(trace: traces[self.variant], at: 0)
+        self.width = width
+        self.height = height
+        followActivePage()
+    }
+
+    public var trace: Trace { cursor.trace }
+    public var world: World { cursor.world }
+    public var index: Int { cursor.index }
+    public var scene: Scene { trace.scene }
+
+    /// The step of the current action (0-based).
+    public var step: Int { index >= 0 ? Int(trace.records[index].step) : 0 }
+
+    public func rowCount(_ t: TableKind) -> Int {
+        t.isFrameTable ? world.geometry.frameCount : world.geometry.slotCount
+    }
+
+    // MARK: - The active page: what the last action touched
+
+    /// The gfn slot the last action worked on.
+    public var activeSlot: Int? {
+        guard index >= 0 else { return nil }
+        if let s = trace.records[index].action.slot { return Int(s) }
+        for w in trace.writes(of: index) { if case .page(let s, _, _) = w { return Int(s) } }
+        if let g = trace.outcomes(of: index).first?.outcome.gfn { return world.geometry.slot(ofGFN: g) }
+        return nil
+    }
+
+    /// Frames the last action touched or that back its page: highlighted in the frame tables.
+    public var activeFrames: Set<Int32> {
+        var out = Set<Int32>()
+        guard index >= 0 else { return out }
+        for w in trace.writes(of: index) {
+            switch w {
+            case .frame(let f, _, _): out.insert(f)
+            case .mapping(_, let b, let a):
+                if let f = (a ?? b)?.frame, f >= 0 { out.insert(f) }
+            default: break
+            }
+        }
+        if let p = trace.frame(of: index) { out.insert(Int32(p - world.geometry.pfnBase)) }
+        if let s = activeSlot {
+            let page = world.pages[s]
+            if page.sharedFrame >= 0 { out.insert(page.sharedFrame) }
+            if page.privateFrame >= 0 { out.insert(page.privateFrame) }
+        }
+        return out
+    }
+
+    /// The frame the frame tables should follow: the one the action is about.
+    var primaryFrame: Int32? {
+        if let p = trace.frame(of: max(0, index)), index >= 0 { return Int32(p - world.geometry.pfnBase) }
+        return activeFrames.min()
+    }
+
+    /// Moves selections and scrolls so that the active page is in view in all four tables.
+    mutating func followActivePage() {
+        if let f = primaryFrame {
+            select(.rmp, Int(f))
+            select(.directMap, Int(f))
+        }
+        if let s = activeSlot {
+            let rank = world.geometry.rank(ofSlot: s)
+            select(.sharedFD, rank)
+            select(.privateFD, rank)
+        }
+    }
+
+    /// Selects a row and scrolls its table to keep it visible.
+    mutating func select(_ t: TableKind, _ row: Int) {
+        let count = rowCount(t)
+        guard count > 0 else { return }
+        let r = min(max(0, row), count - 1)
+        selection[t.rawValue] = r
+        let visible = ViewerLayout(width: width, height: height).tableCapacity
+        scroll[t.rawValue] = TableWidget.scrollOffset(keeping: r, visible: visible, current: scroll[t.rawValue], count: count)
+    }
+
+    // MARK: - Moving
+
+    mutating func move(to target: Int) {
+        cursor.move(to: target)
+        followActivePage()
+    }
+
+    /// Switches variant, staying at the same step (and action within it) where that step exists.
+    mutating func switchVariant(by delta: Int) {
+        guard traces.count > 1 else {
+            message = "this scene has no other variant"
+            return
+        }
+        let step = self.step
+        let offset = index - trace.actions(ofStep: step).lowerBound
+        variant = (variant + delta + traces.count) % traces.count
+        let t = traces[variant]
+        let range = t.actions(ofStep: step)
+        let target = range.isEmpty ? t.actionCount - 1 : min(range.lowerBound + max(0, offset), range.upperBound - 1)
+        if range.isEmpty { message = "step \(step + 1) is not reached in this variant: showing its ending" }
+        cursor = TraceCursor(trace: t, at: target)
+        followActivePage()
+    }
+}
