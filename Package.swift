@@ -10,7 +10,7 @@ let builtinScenes = [
     "pinned-ghcb.scene", "upm-basics.scene", "talk.deck",
 ]
 /// Themes and fonts, embedded from `assets/` the same way.
-let builtinAssets: [String] = []
+let builtinAssets = ["themes/dark.theme", "themes/light.theme", "themes/projector.theme"]
 
 let package = Package(
     name: "rmpviz",

@@ -1,4 +1,13 @@
-/// Data files from `assets/` (themes, fonts), compiled into the binary.
+/// Data files from `assets/` (themes, fonts), compiled into the binary so that it works alone.
 public enum BuiltinAssets {
-    public static let files: [String: [UInt8]] = [:]
+    /// Built-in themes by name.
+    public static let themes: [String: [UInt8]] = [
+        "dark": PackageResources.dark_theme,
+        "light": PackageResources.light_theme,
+        "projector": PackageResources.projector_theme,
+    ]
+
+    public static func theme(named name: String) -> String? {
+        themes[name].map { String(decoding: $0, as: UTF8.self) }
+    }
 }
