@@ -104,6 +104,14 @@ import Testing
         #expect(t.stopped)
     }
 
+    /// "if that RMPUPDATE fails, host-panic (kmap() cannot fail)": the spec names host-panic whatever panic-on-oops says.
+    @Test func guardFlipFailureIsAHostPanicEvenWithPanicOnOopsOff() {
+        var t = Harness([decl("p", 0x10, .private)], ["upm off", "kmap-guard on", "rmpupdate fail", "panic-on-oops off"])
+        let o = t.run("kvm map p via=pin")
+        #expect(t.kinds(o).contains(.hostPanic))
+        #expect(t.stopped)
+    }
+
     // MARK: rmpupdate fail on every RMPUPDATE
 
     @Test func everyRMPUpdateObeysRMPUpdateFail() {

@@ -53,6 +53,33 @@ import Testing
         }
     }
 
+    /// A step of exactly 1,024 actions ends on a checkpoint: its end-of-step writes belong to its last action.
+    @Test func aStepEndingOnACheckpointBoundary() {
+        let s = scene([decl("buf", 0x1000, .shared, count: 1024)], pfns: 0x100...0x10ff,
+                      steps: [["vmm alloc buf private"], ["vmm discard buf private"], ["vmm alloc buf private"]])
+        let t = Engine.run(s, variant: nil)
+        #expect(t.actionCount == 3 * 1024)
+        #expect(t.kinds.filter { $0 == .doubleAllocation }.count == 2048)
+        #expect(t.outcomes.allSatisfy { $0.action == 1023 || $0.action == 3071 })
+        #expect(t.world(after: 1023).pages[5].doubledAtStepEnd)
+        #expect(!t.world(after: 1022).pages[5].doubledAtStepEnd)
+        // Writes only, one action at a time, against the checkpointed worlds.
+        var cursor = TraceCursor(trace: t, at: -1)
+        for i in 0..<t.actionCount {
+            cursor.move(to: i)
+            if i % 97 == 0 || (1020...1030).contains(i) || (2045...2050).contains(i) || i == t.actionCount - 1 {
+                #expect(sameState(cursor.world, t.world(after: i)), "action \(i)")
+            }
+        }
+        for i in stride(from: t.actionCount - 2, through: -1, by: -1) {
+            cursor.move(to: i)
+            if i % 89 == 0 || (1020...1030).contains(i) || i == -1 {
+                #expect(sameState(cursor.world, t.world(after: i)), "back to \(i)")
+            }
+        }
+        #expect(sameState(cursor.world, t.initial))
+    }
+
     @Test func steppingOneByOneBothWaysMatchesWorldAfter() {
         let trace = Engine.run(ghcbScene(config: ["discard-on-convert on"]), variant: nil)
         var cursor = TraceCursor(trace: trace, at: -1)
