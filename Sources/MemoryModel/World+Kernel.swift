@@ -35,8 +35,9 @@ extension World {
             let g = frames[Int(f)].rmpGFN
             let slot = ref.slot
             guard rmpupdate(f, to: .shared, gfn: g, slot: slot, page: name(of: ref)) else {
+                // Not an oops that panic_on_oops could soften: kmap() has no error path at all.
                 raise(Outcome(
-                    kind: config.panicOnOops ? .hostPanic : .oops, page: name(of: ref), gfn: gfn(of: ref),
+                    kind: .hostPanic, page: name(of: ref), gfn: gfn(of: ref),
                     frame: geometry.pfn(f),
                     reason: "\(holder.rawValue): \(via.rawValue)() of pfn \(pfnText(f)) cannot fail, but RMPUPDATE to shared returned FAIL_INUSE: the page stays guest-owned; BUG_ON in the map path"))
                 return
@@ -104,11 +105,12 @@ extension World {
             let fault: FaultKind? = !frame.present ? .notPresent : (frame.assigned && write ? .rmpViolation : nil)
             guard let fault else { break }
             if frame.assigned, config.pfFixup, !fixedUp {
+                fixedUp = true
                 // The interim idea in the thread: flip the frame to shared in the #PF handler and retry.
-                _ = rmpupdateForFixup(f)
+                // If that RMPUPDATE fails there is no fixup after all: the fault stands.
+                guard rmpupdateForFixup(f) else { continue }
                 raise(Outcome(kind: .pfFixup, page: page, gfn: gfn(of: ref), frame: geometry.pfn(f),
                               reason: "#PF (\(fault.rawValue)) on pfn \(pfnText(f)) in kernel mode: the fault handler made it shared and retried the \(access); the guest's copy is gone"))
-                fixedUp = true
                 continue
             }
             let info = FaultInfo(kind: fault, write: write, holder: holder, via: m.via, frame: geometry.pfn(f))

@@ -107,4 +107,4 @@ extension World {
 }
 
 /// "0x10" style numbers, as kernel developers read pfns and gfns.
-public func hex(_ n: Int) -> String { "0x" + String(n, radix: 16) }
+public func hex(_ n: Int) -> String { n < 0 ? String(n) : "0x" + String(n, radix: 16) }

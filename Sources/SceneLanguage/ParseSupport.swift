@@ -1,3 +1,4 @@
+import MemoryModel
 /// The limits of the language (scene-format.md, Errors): past one, the error names it.
 public enum SceneLimits {
     public static let fileBytes = 1_048_576
@@ -179,7 +180,6 @@ func isLetter(_ b: UInt8) -> Bool {
 func isDigit(_ b: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }
 
 /// Numbers in messages are written the way scenes write them.
-func hex(_ n: Int) -> String { n < 0 ? String(n) : "0x" + String(n, radix: 16) }
 
 func hexRange(_ r: ClosedRange<Int>) -> String {
     r.lowerBound == r.upperBound ? hex(r.lowerBound) : "\(hex(r.lowerBound))..\(hex(r.upperBound))"
