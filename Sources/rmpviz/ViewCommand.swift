@@ -28,11 +28,15 @@ struct View: ParsableCommand {
     @Flag(help: "No colours (also when NO_COLOR is set).")
     var noColor = false
 
+    @Option(help: "Colour theme: dark (default), light, projector, or a theme file.")
+    var theme: String?
+
     func run() throws {
         try exiting { () throws(CLIFailure) in
+            let theme = try ThemeLoader.load(self.theme)
             let (traces, first) = try loadAllTraces(scene, variant: variant, settings: settings)
             let noColor = self.noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } == true
-            let status = try ViewerShell.run(traces: traces, variant: first, color: !noColor)
+            let status = try ViewerShell.run(traces: traces, variant: first, color: !noColor, theme: theme)
             if status != 0 { throw CLIFailure(status: status, message: "") }
         }
     }
@@ -52,7 +56,7 @@ func loadAllTraces(_ reference: String, variant: String?, settings: [String]) th
 /// Joins the pure viewer and the terminal: read an event, reduce, render, let ncurses send the diff.
 enum ViewerShell {
     /// Returns the exit status: 0 on q, 128+N for SIGTERM or SIGHUP.
-    static func run(traces: [Trace], variant: Int, color: Bool) throws(CLIFailure) -> Int32 {
+    static func run(traces: [Trace], variant: Int, color: Bool, theme: Theme) throws(CLIFailure) -> Int32 {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal.open(colorMode: color ? .auto : .none)
@@ -60,7 +64,7 @@ enum ViewerShell {
             throw CLIFailure(status: 1, message: "rmpviz: \(error); the viewer needs a terminal. Use 'rmpviz run SCENE' to print a run instead.")
         }
         defer { terminal.close() }
-        terminal.setPalette(DefaultPalette.dark)
+        terminal.setPalette(ThemeLoader.palette(theme))
         let size = terminal.size
         guard var state = ViewerState(traces: traces, variant: variant, width: size.width, height: size.height) else { return 0 }
         state.ascii = !terminal.isUTF8
@@ -107,26 +111,4 @@ enum ViewerShell {
         case .function, .unknown, .endOfInput, .signal: nil
         }
     }
-}
-
-/// Colours of the default (dark) theme, by role.
-enum DefaultPalette {
-    static let dark: [Style.Role: (fg: TermColor, bg: TermColor)] = [
-        .normal: (.default, .default),
-        .dim: (.indexed(244, fallback: 7), .default),
-        .header: (.indexed(255, fallback: 7), .indexed(236, fallback: 4)),
-        .title: (.indexed(117, fallback: 6), .default),
-        .border: (.indexed(240, fallback: 7), .default),
-        .selected: (.default, .default),
-        .highlight: (.indexed(229, fallback: 3), .indexed(237, fallback: 0)),
-        .changed: (.indexed(220, fallback: 3), .default),
-        .info: (.indexed(110, fallback: 6), .default),
-        .warning: (.indexed(214, fallback: 3), .default),
-        .error: (.indexed(203, fallback: 1), .default),
-        .fatal: (.indexed(231, fallback: 7), .indexed(124, fallback: 1)),
-        .banner: (.indexed(231, fallback: 7), .indexed(24, fallback: 4)),
-        .key: (.indexed(150, fallback: 2), .indexed(236, fallback: 4)),
-        .notReached: (.indexed(242, fallback: 7), .default),
-        .free: (.indexed(242, fallback: 7), .default),
-    ]
 }
