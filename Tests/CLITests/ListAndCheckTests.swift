@@ -48,6 +48,18 @@ func variantNames(_ bytes: [UInt8]) -> [String] {
         #expect(r.outLines.contains { $0.hasPrefix("deck") && $0.contains("talk") })
     }
 
+    @Test(arguments: [["--help"], ["check", "--help"], ["run", "--help"], ["list", "--help"], ["--version"]])
+    func helpAndVersionExitZero(_ arguments: [String]) throws {
+        let r = try BinaryRunner.run(arguments)
+        expectStatus(r, 0)
+        #expect(!r.out.isEmpty, r.summary)
+        if arguments == ["--version"] {
+            #expect(r.out.hasPrefix("rmpviz "), r.summary)
+        } else {
+            #expect(r.out.contains("USAGE") || r.out.contains("Usage"), r.summary)
+        }
+    }
+
     @Test(arguments: ["ghcb-upm", "no-upm-host-write", "pf-fixup", "kmap-guard", "pinned-ghcb", "upm-basics"])
     func checkBuiltinByName(_ name: String) throws {
         let r = try BinaryRunner.run(["check", name])
