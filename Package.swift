@@ -10,7 +10,9 @@ let builtinScenes = [
     "pinned-ghcb.scene", "upm-basics.scene", "talk.deck",
 ]
 /// Themes and fonts, embedded from `assets/` the same way.
-let builtinAssets = ["themes/dark.theme", "themes/light.theme", "themes/projector.theme"]
+let builtinAssets = [
+    "themes/dark.theme", "themes/light.theme", "themes/projector.theme", "fonts/small.flf",
+]
 
 let package = Package(
     name: "rmpviz",

@@ -7,6 +7,9 @@ public enum BuiltinAssets {
         "projector": PackageResources.projector_theme,
     ]
 
+    /// The FIGlet font of title cards ("small", from figlet, BSD-3-clause).
+    public static var titleFont: String { String(decoding: PackageResources.small_flf, as: UTF8.self) }
+
     public static func theme(named name: String) -> String? {
         themes[name].map { String(decoding: $0, as: UTF8.self) }
     }

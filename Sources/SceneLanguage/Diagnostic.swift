@@ -13,18 +13,47 @@ public struct Diagnostic: Sendable, Hashable, Error {
         self.hint = hint
     }
 
-    /// `path:line:col: error: message`, the source line (made safe to print) and a caret under the span.
+    /// Source lines are shown in a window this wide around the error, so a 1 MiB line prints short.
+    static let window = 160
+
+    /// `path:line:col: error: message`, the source line (made safe to print, cut to a window around
+    /// the error) and a caret under the span.
     public func rendered(source: String) -> String {
-        var out = "\(path):\(location.line):\(location.column): error: \(message)"
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        if location.line >= 1, location.line <= lines.count {
-            let line = Diagnostic.printable(String(lines[location.line - 1]))
-            out += "\n" + line
-            let pad = String(repeating: " ", count: max(0, location.column - 1))
-            out += "\n" + pad + "^" + String(repeating: "~", count: max(0, location.length - 1))
+        var out = "\(Diagnostic.printable(path)):\(location.line):\(location.column): error: \(Diagnostic.printable(message))"
+        if let line = Diagnostic.line(location.line, of: source) {
+            let chars = Array(Diagnostic.printable(line))
+            let column = max(0, location.column - 1)
+            let start = chars.count <= Diagnostic.window ? 0 : max(0, min(column - Diagnostic.window / 3, chars.count - Diagnostic.window))
+            let end = min(chars.count, start + Diagnostic.window)
+            let prefix = start > 0 ? "…" : ""
+            out += "\n" + prefix + String(chars[start..<end]) + (end < chars.count ? "…" : "")
+            let pad = String(repeating: " ", count: max(0, column - start + prefix.count))
+            let span = max(1, min(location.length, Diagnostic.window - (column - start)))
+            out += "\n" + pad + "^" + String(repeating: "~", count: span - 1)
         }
         if let hint { out += "\n" + Diagnostic.printable(hint) }
         return out
+    }
+
+    /// Line `n` (1-based) of `source`, without splitting the whole file (bytes, so `\r\n` counts too).
+    static func line(_ n: Int, of source: String) -> String? {
+        guard n >= 1 else { return nil }
+        let bytes = source.utf8
+        var current = 1
+        var start = bytes.startIndex
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == 10 {
+                if current == n { break }
+                current += 1
+                start = bytes.index(after: i)
+            }
+            i = bytes.index(after: i)
+        }
+        guard current == n else { return nil }
+        var text = String(decoding: bytes[start..<i], as: UTF8.self)
+        if text.hasSuffix("\r") { text.removeLast() }
+        return text
     }
 
     /// Replaces control characters, so a scene can never send an escape sequence to a terminal.

@@ -58,10 +58,11 @@ enum CheckReport {
         var out: [Line] = []
         for t in traces {
             let variant = t.variant?.name ?? "-"
-            out.append(Line(text: "\(t.passed ? "ok  " : "FAIL") \(scene.path) \(variant) \(t.ending)", ok: t.passed))
+            let path = Diagnostic.printable(scene.path)
+            out.append(Line(text: "\(t.passed ? "ok  " : "FAIL") \(path) \(variant) \(t.ending)", ok: t.passed))
             for e in t.expectations where !e.passed {
                 let at = e.expectation.location
-                out.append(Line(text: "  \(scene.path):\(at.line):\(at.column): \(e.text): \(e.detail)", ok: false))
+                out.append(Line(text: "  \(path):\(at.line):\(at.column): \(Diagnostic.printable(e.text)): \(Diagnostic.printable(e.detail))", ok: false))
             }
         }
         return out

@@ -31,11 +31,12 @@ enum SceneLoader {
     /// Reads a file, or a built-in when no such file exists. Returns the display path and bytes.
     static func read(_ reference: String, relativeTo base: String? = nil) throws(CLIFailure) -> (path: String, bytes: [UInt8]) {
         let path = base.map { reference.hasPrefix("/") ? reference : ($0 as NSString).appendingPathComponent(reference) } ?? reference
+        let shown = Diagnostic.printable(path)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            if isDir.boolValue { throw CLIFailure(status: 66, message: "rmpviz: \(path): is a directory, not a scene or deck file") }
+            if isDir.boolValue { throw CLIFailure(status: 66, message: "rmpviz: \(shown): is a directory, not a scene or deck file") }
             guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw CLIFailure(status: 66, message: "rmpviz: \(path): cannot be read (permission denied?)")
+                throw CLIFailure(status: 66, message: "rmpviz: \(shown): cannot be read (permission denied?)")
             }
             defer { try? handle.close() }
             // Read one byte past the limit, so an oversized file is refused without reading all of it.
@@ -46,7 +47,7 @@ enum SceneLoader {
         if let builtin = BuiltinScenes.named(reference) ?? BuiltinScenes.named(bare) {
             return ("scenes/\(builtin.fileName)", builtin.bytes)
         }
-        throw CLIFailure(status: 66, message: "rmpviz: \(path): no such file, and no built-in scene of that name (see 'rmpviz list')")
+        throw CLIFailure(status: 66, message: "rmpviz: \(shown): no such file, and no built-in scene of that name (see 'rmpviz list')")
     }
 
     static func isDeck(path: String, bytes: [UInt8]) -> Bool {
@@ -84,6 +85,12 @@ enum SceneLoader {
         for entry in deck.entries {
             do throws(CLIFailure) {
                 let found = try read(entry.reference, relativeTo: fromBuiltins ? nil : dir)
+                if isDeck(path: found.path, bytes: found.bytes) {
+                    let d = Diagnostic(path: path, location: entry.location,
+                                       message: "'\(entry.reference)' is a deck; a deck lists scenes, not decks")
+                    problems.append(d.rendered(source: text))
+                    continue
+                }
                 var loaded = try parse(path: found.path, bytes: found.bytes)
                 if let v = entry.variant, !loaded.scene.variants.contains(where: { $0.name == v }) {
                     let names = loaded.scene.variants.map(\.name).joined(separator: ", ")

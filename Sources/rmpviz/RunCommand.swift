@@ -47,14 +47,14 @@ func loadTrace(_ reference: String, variant: String?, settings: [String]) throws
     let overrides = try SceneLoader.overrides(settings)
     let loaded = try SceneLoader.load(reference)
     guard loaded.count == 1, let first = loaded.first else {
-        throw CLIFailure(status: 64, message: "rmpviz: \(reference) is a deck; name one scene")
+        throw CLIFailure(status: 64, message: "rmpviz: \(Diagnostic.printable(reference)) is a deck; name one scene")
     }
     let scene = first.scene
     var index: Int? = scene.variants.isEmpty ? nil : 0
     if let v = variant ?? first.variant {
         guard let i = scene.variants.firstIndex(where: { $0.name == v }) else {
             let names = scene.variants.map(\.name)
-            throw CLIFailure(status: 64, message: "rmpviz: \(scene.path) has no variant '\(v)'; " +
+            throw CLIFailure(status: 64, message: "rmpviz: \(Diagnostic.printable(scene.path)) has no variant '\(v)'; " +
                 (names.isEmpty ? "it has no variants" : "its variants: \(names.joined(separator: ", "))"))
         }
         index = i

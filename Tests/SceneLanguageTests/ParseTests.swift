@@ -139,7 +139,7 @@ func operationGrammar(text: String, expected: Operation) throws {
 
 @Test func parsesAFileNearTheSizeLimit() throws {
     var text = "title \"big\"\npfns 0..0xfffff\n"
-    for p in 0..<1_000 { text += "page p\(p) gfn=\(SceneLanguage.hex(p * 1_000))..\(SceneLanguage.hex(p * 1_000 + 999)) unbacked\n" }
+    for p in 0..<1_000 { text += "page p\(p) gfn=\(hex(p * 1_000))..\(hex(p * 1_000 + 999)) unbacked\n" }
     for s in 0..<10_000 {
         text += "step \"step \(s)\"\n  kvm map p\(s % 1_000)[\(s % 1_000)] via=pin\n  guest psc p\(s % 997) private\n"
             + "  say \"step \(s)\"\n"
