@@ -12,10 +12,7 @@ extension ViewerState {
         let title: String
         if let fault = o.fault {
             title = o.kind == .hostPanic ? " host panic " : " oops "
-            // Padded to one width, so the banner's centring keeps the oops left-aligned as dmesg prints it.
-            let oops = ViewerState.oops(o, fault: fault)
-            let w = oops.map { TextWidth.width(of: $0) }.max() ?? 0
-            lines = oops.map { CellText($0 + String(repeating: " ", count: w - TextWidth.width(of: $0))) }
+            lines = ViewerState.leftAligned(ViewerState.oops(o, fault: fault))
         } else if o.kind == .doubleAllocation {
             title = " double allocation "
             lines = [CellText(o.reason)]
@@ -31,6 +28,13 @@ extension ViewerState {
         }
         let style: Style = o.severity == .fatal ? .fatal : .banner
         _ = Banner(title: title, lines: lines, style: style, ascii: ascii).draw(over: area.inset(dx: 2, dy: 1), on: &grid)
+    }
+
+    /// Lines padded to one width, so a banner's centring keeps them left-aligned (an oops as dmesg
+    /// prints it, a caret under its column).
+    static func leftAligned(_ lines: [String], style: Style? = nil) -> [CellText] {
+        let w = lines.map { TextWidth.width(of: $0) }.max() ?? 0
+        return lines.map { CellText($0 + String(repeating: " ", count: max(0, w - TextWidth.width(of: $0))), style: style) }
     }
 
     /// The oops a kernel developer would see, built from the model's fault: the direct-map address

@@ -23,8 +23,22 @@ extension ViewerState {
             drawNarration(on: &grid, in: layout.narration, changed: changed)
             drawEnding(on: &grid, over: layout.tablesArea)
         }
-        drawFooter(on: &grid, layout.footer)
+        if let presentation {
+            grid.fill(layout.footer, with: Cell(" ", style: .header))
+            let w = TextWidth.width(of: presentation)
+            _ = grid.put(presentation, x: max(0, layout.footer.maxX - w - 1), y: layout.footer.y, style: .header, clip: w)
+        } else {
+            drawFooter(on: &grid, layout.footer)
+        }
+        if !diagnostics.isEmpty { drawDiagnostics(on: &grid, over: layout.tablesArea) }
         return ascii ? grid.asciiFallback() : grid
+    }
+
+    /// A broken edit under `--watch`: its diagnostics over the last good frame.
+    private func drawDiagnostics(on grid: inout Grid, over area: Rect) {
+        let lines = ViewerState.leftAligned(Array(diagnostics.prefix(max(1, area.height - 6))))
+        _ = Banner(title: " the edited file has errors: showing the last good version ", lines: lines,
+                   style: .error, ascii: ascii).draw(over: area.inset(dx: 2, dy: 1), on: &grid)
     }
 
     private func drawTooSmall(on grid: inout Grid) {

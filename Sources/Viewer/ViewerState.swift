@@ -37,8 +37,8 @@ public enum HistoryTarget: Hashable, Sendable {
 
 /// The whole interactive program as a value: which run, which action, what is selected, what is open.
 public struct ViewerState: Sendable {
-    public let traces: [Trace]
-    public private(set) var variant: Int
+    public internal(set) var traces: [Trace]
+    public internal(set) var variant: Int
     public internal(set) var cursor: TraceCursor
     public internal(set) var width: Int
     public internal(set) var height: Int
@@ -53,6 +53,10 @@ public struct ViewerState: Sendable {
     public internal(set) var quit = false
     /// Draw with ASCII only (no UTF-8 locale).
     public var ascii = false
+    /// In presenter mode: the progress and the clock, drawn in place of the key hints.
+    public var presentation: String?
+    /// Diagnostics of a broken edit under `--watch`, drawn over the screen until the file is fixed.
+    public var diagnostics: [String] = []
     /// Set by Ctrl-L: the shell should repaint everything.
     public internal(set) var wantsRedraw = false
 

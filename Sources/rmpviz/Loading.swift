@@ -114,6 +114,16 @@ enum SceneLoader {
         return scenes
     }
 
+    /// The files a `--watch` follows: the scene or deck file and, for a deck, its scene files.
+    static func watchedPaths(_ reference: String) -> [String] {
+        guard FileManager.default.fileExists(atPath: reference) else { return [] }
+        guard reference.hasSuffix(".deck"), let data = FileManager.default.contents(atPath: reference),
+              case .success(let deck) = parseDeck(bytes: [UInt8](data), path: reference) else { return [reference] }
+        let dir = (reference as NSString).deletingLastPathComponent
+        return [reference] + deck.entries.map { ($0.reference.hasPrefix("/") ? $0.reference : (dir as NSString).appendingPathComponent($0.reference)) }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// `--set KEY=VALUE` pairs, checked against the model's settings.
     static func overrides(_ sets: [String]) throws(CLIFailure) -> [(SettingKey, String)] {
         var out: [(SettingKey, String)] = []

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CursesTerminal
 import Foundation
 import Screen
 import StepEngine
@@ -31,12 +30,28 @@ struct View: ParsableCommand {
     @Option(help: "Colour theme: dark (default), light, projector, or a theme file.")
     var theme: String?
 
+    @Flag(help: "Reload the scene when its file changes, keeping the variant, step and action.")
+    var watch = false
+
     func run() throws {
         try exiting { () throws(CLIFailure) in
             let theme = try ThemeLoader.load(self.theme)
             let (traces, first) = try loadAllTraces(scene, variant: variant, settings: settings)
             let noColor = self.noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } == true
-            let status = try ViewerShell.run(traces: traces, variant: first, color: !noColor, theme: theme)
+            var watcher = FileWatcher(paths: watch ? SceneLoader.watchedPaths(scene) : [])
+            let status = try TerminalLoop.run(
+                color: !noColor, theme: theme,
+                make: { w, h in ViewerState(traces: traces, variant: first, width: w, height: h) },
+                tick: { state, _ in
+                    guard watch, watcher.changed() else { return false }
+                    do throws(CLIFailure) {
+                        let (new, _) = try loadAllTraces(scene, variant: state.trace.variant?.name, settings: settings)
+                        state.reload(traces: new)
+                    } catch {
+                        state.showDiagnostics(error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+                    }
+                    return true
+                })
             if status != 0 { throw CLIFailure(status: status, message: "") }
         }
     }
@@ -51,64 +66,4 @@ func loadAllTraces(_ reference: String, variant: String?, settings: [String]) th
     let index = first.variantIndex ?? 0
     let traces = scene.variants.indices.map { $0 == index ? first : Engine.run(scene, variant: $0, overrides: overrides) }
     return (traces, index)
-}
-
-/// Joins the pure viewer and the terminal: read an event, reduce, render, let ncurses send the diff.
-enum ViewerShell {
-    /// Returns the exit status: 0 on q, 128+N for SIGTERM or SIGHUP.
-    static func run(traces: [Trace], variant: Int, color: Bool, theme: Theme) throws(CLIFailure) -> Int32 {
-        let terminal: CursesTerminal
-        do {
-            terminal = try CursesTerminal.open(colorMode: color ? .auto : .none)
-        } catch {
-            throw CLIFailure(status: 1, message: "rmpviz: \(error); the viewer needs a terminal. Use 'rmpviz run SCENE' to print a run instead.")
-        }
-        defer { terminal.close() }
-        terminal.setPalette(ThemeLoader.palette(theme))
-        let size = terminal.size
-        guard var state = ViewerState(traces: traces, variant: variant, width: size.width, height: size.height) else { return 0 }
-        state.ascii = !terminal.isUTF8
-        terminal.draw(state.render())
-        while !state.quit {
-            guard let event = terminal.readEvent(timeoutMs: 100) else { continue }
-            guard let key = key(for: event) else {
-                switch event {
-                case .signal(let s): return s == SIGINT ? 0 : 128 + s
-                case .endOfInput: return 0
-                default: continue
-                }
-            }
-            state.handle(key)
-            if state.wantsRedraw { terminal.invalidate() }
-            if case .resize = key { terminal.invalidate() }
-            terminal.draw(state.render())
-        }
-        return 0
-    }
-
-    static func key(for event: TerminalEvent) -> Key? {
-        switch event {
-        case .char(let c): .char(c)
-        case .ctrl(let c): .ctrl(c)
-        case .ctrlC: .ctrl("c")
-        case .up: .up
-        case .down: .down
-        case .left: .left
-        case .right: .right
-        case .pageUp: .pageUp
-        case .pageDown: .pageDown
-        case .home: .home
-        case .end: .end
-        case .enter: .enter
-        case .backspace, .delete: .backspace
-        case .tab: .tab
-        case .backTab: .backTab
-        case .escape: .escape
-        case .resize(let w, let h): .resize(width: w, height: h)
-        case .mouse(let x, let y, .click): .click(x: x, y: y)
-        case .mouse(let x, let y, .wheelUp): .wheelUp(x: x, y: y)
-        case .mouse(let x, let y, .wheelDown): .wheelDown(x: x, y: y)
-        case .function, .unknown, .endOfInput, .signal: nil
-        }
-    }
 }

@@ -1,0 +1,158 @@
+import Screen
+import SceneLanguage
+import StepEngine
+
+/// One scene of a talk: its runs (one per variant) and the variant the deck asks for.
+public struct PresentEntry: Sendable {
+    public let traces: [Trace]
+    public let variant: Int
+    public init(traces: [Trace], variant: Int) {
+        self.traces = traces
+        self.variant = variant
+    }
+}
+
+/// The viewer made for a projector: a title card before each scene, presenter-remote keys, a
+/// blank screen, a clock. Pure: the shell passes the time in.
+public struct PresenterState: Sendable {
+    public internal(set) var entries: [PresentEntry]
+    public private(set) var current = 0
+    public internal(set) var onCard = true
+    public internal(set) var viewer: ViewerState
+    public private(set) var blanked = false
+    /// When the clock was last reset, in the shell's seconds.
+    public private(set) var clockStart: Double
+    public let font: FigletFont?
+    public var quit: Bool { viewer.quit }
+
+    public init?(entries: [PresentEntry], font: FigletFont?, width: Int, height: Int, now: Double) {
+        guard let first = entries.first, let v = ViewerState(traces: first.traces, variant: first.variant, width: width, height: height) else {
+            return nil
+        }
+        self.entries = entries
+        viewer = v
+        self.font = font
+        clockStart = now
+    }
+
+    public var scene: Scene { viewer.scene }
+
+    /// Presenter remotes send PgDn/PgUp, Space and arrows: all move one action here.
+    public mutating func handle(_ key: Key, now: Double) {
+        if case .resize = key {
+            viewer.handle(key)
+            return
+        }
+        if blanked {
+            if key == .char("b") || key == .char(".") { blanked = false }
+            if key == .char("q") { viewer.apply(.quit) }
+            return
+        }
+        if case .tables = viewer.mode, viewer.number.isEmpty {
+            switch key {
+            case .pageDown, .char(" "), .right: return forward()
+            case .pageUp, .left: return backward()
+            case .char("b"), .char("."): blanked = true; return
+            case .char("}"): return goTo(entry: current + 1)
+            case .char("{"): return goTo(entry: current - 1)
+            case .char("t"): clockStart = now; return
+            default: break
+            }
+        }
+        if onCard {
+            if key == .char("q") || key == .ctrl("c") { viewer.apply(.quit) }
+            if key == .enter || key == .char("n") || key == .char("l") { onCard = false }
+            return
+        }
+        viewer.handle(key)
+    }
+
+    mutating func forward() {
+        if onCard {
+            onCard = false
+        } else if viewer.index + 1 < viewer.trace.actionCount {
+            viewer.apply(.nextAction)
+        } else if current + 1 < entries.count {
+            goTo(entry: current + 1)
+        } else {
+            viewer.apply(.nextAction)
+        }
+    }
+
+    mutating func backward() {
+        if onCard {
+            guard current > 0 else { return }
+            goTo(entry: current - 1)
+            onCard = false
+            viewer.apply(.last)
+        } else if viewer.index > 0 {
+            viewer.apply(.previousAction)
+        } else {
+            onCard = true
+        }
+    }
+
+    /// Opens another scene at its title card.
+    mutating func goTo(entry: Int) {
+        guard entries.indices.contains(entry) else { return }
+        let e = entries[entry]
+        guard var v = ViewerState(traces: e.traces, variant: e.variant, width: viewer.width, height: viewer.height) else { return }
+        v.ascii = viewer.ascii
+        viewer = v
+        current = entry
+        onCard = true
+    }
+
+    public mutating func setASCII(_ on: Bool) { viewer.ascii = on }
+
+    /// The elapsed time as m:ss (h:mm:ss past an hour).
+    public func clock(now: Double) -> String {
+        let s = max(0, Int(now - clockStart))
+        return s >= 3600 ? "\(s / 3600):\(pad(s / 60 % 60)):\(pad(s % 60))" : "\(s / 60):\(pad(s % 60))"
+    }
+
+    private func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    /// Scene i/n, step and action, then the clock: what the corner shows.
+    public func progress(now: Double) -> String {
+        var s = "scene \(current + 1)/\(entries.count)"
+        if !onCard { s += " · step \(viewer.step + 1)/\(viewer.trace.stepCount) · action \(viewer.index + 1)/\(viewer.trace.actionCount)" }
+        return s + " · ⏱ " + clock(now: now)
+    }
+
+    public func render(now: Double) -> Grid {
+        if blanked { return Grid(width: max(1, viewer.width), height: max(1, viewer.height)) }
+        if onCard { return TitleCard(state: self, now: now).render() }
+        var v = viewer
+        v.presentation = " " + progress(now: now) + " "
+        return v.render()
+    }
+
+    /// What `--notes PATH` holds: the current step's speaker notes, the next step's title, the time.
+    public func notes(now: Double) -> String {
+        var out = "elapsed \(clock(now: now))\n"
+        out += "scene \(current + 1)/\(entries.count): \(scene.title)\n"
+        if onCard {
+            out += "title card\n\n" + (scene.about.joined(separator: "\n\n"))
+        } else {
+            let step = viewer.step
+            out += "step \(step + 1)/\(viewer.trace.stepCount): \(scene.steps[step].title)\n\n"
+            let notes = scene.steps[step].notes
+            out += notes.isEmpty ? "(no notes for this step)" : notes.joined(separator: "\n\n")
+        }
+        out += "\n\nnext: " + nextTitle
+        return out + "\n"
+    }
+
+    /// The title of what comes after the current step: the next step, or the next scene.
+    var nextTitle: String {
+        let nextStep = onCard ? 0 : viewer.step + 1
+        if nextStep < viewer.trace.stepCount, viewer.trace.isReached(step: nextStep) {
+            return "step \(nextStep + 1): \(scene.steps[nextStep].title)"
+        }
+        if current + 1 < entries.count, let t = entries[current + 1].traces.first {
+            return "scene \(current + 2): \(t.scene.title)"
+        }
+        return "the end"
+    }
+}

@@ -1,0 +1,147 @@
+import CursesTerminal
+import Foundation
+import SceneLanguage
+import Screen
+import Viewer
+
+/// A screen the terminal loop can drive: the viewer or the presenter.
+protocol InteractiveScreen {
+    mutating func handle(_ key: Key, now: Double)
+    func render(now: Double) -> Grid
+    var quit: Bool { get }
+    /// Ctrl-L: the terminal should repaint everything.
+    var wantsRepaint: Bool { get }
+    mutating func setASCII(_ on: Bool)
+}
+
+extension ViewerState: InteractiveScreen {
+    mutating func handle(_ key: Key, now: Double) { handle(key) }
+    func render(now: Double) -> Grid { render() }
+    var wantsRepaint: Bool { wantsRedraw }
+    mutating func setASCII(_ on: Bool) { ascii = on }
+}
+
+extension PresenterState: InteractiveScreen {
+    var wantsRepaint: Bool { viewer.wantsRedraw }
+}
+
+/// Seconds on a monotonic clock.
+func monotonicNow() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// Opens the terminal, runs the loop, and restores the terminal on every way out.
+enum TerminalLoop {
+    /// Runs until quit; `tick` runs about ten times a second (reloads, notes, the clock) and says
+    /// whether the screen must be drawn again. Returns the exit status: 0, or 128+N for SIGTERM/SIGHUP.
+    static func run<S: InteractiveScreen>(
+        color: Bool, theme: Theme, make: (_ width: Int, _ height: Int) -> S?,
+        tick: (inout S, Double) -> Bool = { _, _ in false }
+    ) throws(CLIFailure) -> Int32 {
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal.open(colorMode: color ? .auto : .none)
+        } catch {
+            throw CLIFailure(status: 1, message: "rmpviz: \(error); the viewer needs a terminal. Use 'rmpviz run SCENE' to print a run instead.")
+        }
+        defer { terminal.close() }
+        terminal.setPalette(ThemeLoader.palette(theme))
+        let size = terminal.size
+        guard var state = make(size.width, size.height) else { return 0 }
+        state.setASCII(!terminal.isUTF8)
+        terminal.draw(state.render(now: monotonicNow()))
+        while !state.quit {
+            let event = terminal.readEvent(timeoutMs: 100)
+            var redraw = tick(&state, monotonicNow())
+            if let event {
+                guard let key = key(for: event) else {
+                    switch event {
+                    case .signal(let s): return s == SIGINT ? 0 : 128 + s
+                    case .endOfInput: return 0
+                    default: continue
+                    }
+                }
+                state.handle(key, now: monotonicNow())
+                if state.wantsRepaint { terminal.invalidate() }
+                if case .resize = key { terminal.invalidate() }
+                redraw = true
+            }
+            if redraw { terminal.draw(state.render(now: monotonicNow())) }
+        }
+        return 0
+    }
+
+    static func key(for event: TerminalEvent) -> Key? {
+        switch event {
+        case .char(let c): .char(c)
+        case .ctrl(let c): .ctrl(c)
+        case .ctrlC: .ctrl("c")
+        case .up: .up
+        case .down: .down
+        case .left: .left
+        case .right: .right
+        case .pageUp: .pageUp
+        case .pageDown: .pageDown
+        case .home: .home
+        case .end: .end
+        case .enter: .enter
+        case .backspace, .delete: .backspace
+        case .tab: .tab
+        case .backTab: .backTab
+        case .escape: .escape
+        case .resize(let w, let h): .resize(width: w, height: h)
+        case .mouse(let x, let y, .click): .click(x: x, y: y)
+        case .mouse(let x, let y, .wheelUp): .wheelUp(x: x, y: y)
+        case .mouse(let x, let y, .wheelDown): .wheelDown(x: x, y: y)
+        case .function, .unknown, .endOfInput, .signal: nil
+        }
+    }
+}
+
+/// Notices edits to files by polling their size, time and inode at the loop's modest interval
+/// (100 ms), which also catches editors that save by renaming a new file into place.
+struct FileWatcher {
+    private var stamps: [String: [Int]] = [:]
+    let paths: [String]
+
+    init(paths: [String]) {
+        self.paths = paths
+        for p in paths { stamps[p] = FileWatcher.stamp(p) }
+    }
+
+    static func stamp(_ path: String) -> [Int] {
+        var s = stat()
+        guard stat(path, &s) == 0 else { return [-1] }
+        return [Int(s.st_mtim.tv_sec), Int(s.st_mtim.tv_nsec), Int(s.st_size), Int(s.st_ino)]
+    }
+
+    /// Whether any file changed since the last call.
+    mutating func changed() -> Bool {
+        var any = false
+        for p in paths {
+            let now = FileWatcher.stamp(p)
+            if stamps[p] != now {
+                stamps[p] = now
+                any = true
+            }
+        }
+        return any
+    }
+}
+
+/// Writes a file by renaming a finished temporary file over it, so a reader never sees half of it.
+func writeAtomically(_ text: String, to path: String) throws(CLIFailure) {
+    let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent()
+    let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    do {
+        try Data(text.utf8).write(to: temp)
+        guard rename(temp.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temp)
+            throw CLIFailure(status: 73, message: "rmpviz: \(Diagnostic.printable(path)): cannot be written")
+        }
+    } catch let e as CLIFailure {
+        throw e
+    } catch {
+        try? FileManager.default.removeItem(at: temp)
+        throw CLIFailure(status: 73, message: "rmpviz: \(Diagnostic.printable(path)): cannot be written (\(error.localizedDescription))")
+    }
+}
