@@ -21,6 +21,13 @@ extension ViewerState: InteractiveScreen {
     mutating func setASCII(_ on: Bool) { ascii = on }
 }
 
+extension NotesScreen: InteractiveScreen {
+    mutating func handle(_ key: Key, now: Double) { handle(key) }
+    func render(now: Double) -> Grid { render() }
+    var wantsRepaint: Bool { false }
+    mutating func setASCII(_ on: Bool) { ascii = on }
+}
+
 extension PresenterState: InteractiveScreen {
     var wantsRepaint: Bool { viewer.wantsRedraw }
 }

@@ -1,0 +1,68 @@
+import Screen
+
+/// The speaker's screen for `rmpviz notes`: the step in big letters when it fits, the notes, what
+/// comes next and the time, all from the notes file.
+public struct NotesScreen: Sendable {
+    public var text: String
+    public let font: FigletFont?
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public private(set) var quit = false
+    public var ascii = false
+
+    public init(text: String, font: FigletFont?, width: Int, height: Int) {
+        self.text = text
+        self.font = font
+        self.width = width
+        self.height = height
+    }
+
+    public mutating func handle(_ key: Key) {
+        switch key {
+        case .resize(let w, let h):
+            width = max(1, w)
+            height = max(1, h)
+        case .char("q"), .ctrl("c"): quit = true
+        default: break
+        }
+    }
+
+    public func render() -> Grid {
+        var grid = Grid(width: max(1, width), height: max(1, height))
+        let area = Rect(width: width, height: height).inset(dx: 2, dy: 1)
+        guard !area.isEmpty else { return grid }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let elapsed = lines.first ?? ""
+        let next = lines.last { $0.hasPrefix("next: ") } ?? ""
+        let rest = lines.dropFirst().filter { $0 != next }
+        let heading = rest.prefix { !$0.isEmpty }
+        let notes = rest.dropFirst(heading.count).joined(separator: "\n").trimmingCharacters(in: "\n")
+        _ = grid.put(elapsed, x: max(area.x, area.maxX - TextWidth.width(of: elapsed)), y: area.y, style: .title, clip: area.width)
+        var y = area.y
+        for h in heading {
+            _ = grid.put(h, x: area.x, y: y, style: .dim, clip: max(0, area.width - TextWidth.width(of: elapsed) - 2), truncation: .ellipsis)
+            y += 1
+        }
+        y += 1
+        // The notes in big letters when they fit on the screen, in bold plain text otherwise.
+        if let font, let blocks = font.wrap(TextBox.sanitizedForFiglet(notes.replacingNewlines()), width: area.width),
+           blocks.count * font.height <= area.maxY - y - 2 {
+            for block in blocks {
+                for row in block {
+                    _ = grid.put(row, x: area.x, y: y, style: .normal, clip: area.width)
+                    y += 1
+                }
+            }
+        } else {
+            let paragraphs = notes.split(separator: "\n", omittingEmptySubsequences: false).map { CellText(String($0)) }
+            let box = Rect(x: area.x, y: y, width: area.width, height: max(0, area.maxY - y - 2))
+            _ = TextBox(paragraphs: paragraphs, style: Style(.normal, attributes: [.bold])).draw(in: box, on: &grid)
+        }
+        _ = grid.put(next, x: area.x, y: area.maxY - 1, style: .key, clip: area.width, truncation: .ellipsis)
+        return ascii ? grid.asciiFallback() : grid
+    }
+}
+
+extension String {
+    func replacingNewlines() -> String { split(separator: "\n").joined(separator: " ") }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import BuiltinAssets
+import Foundation
+import Screen
+import StepEngine
+import Viewer
+
+/// `rmpviz present`: the viewer for a projector and a presenter remote.
+struct Present: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Present scenes or a deck on a projector: title cards, remote keys, a clock.",
+        discussion: """
+            Keys: PgDn Space → next action · PgUp ← previous · } { next/previous scene · b or . blank
+            the screen (again to come back) · t reset the clock · the viewer's other keys still work.
+
+            Example: rmpviz present talk --theme projector --notes /tmp/notes.txt
+            """)
+
+    @Argument(help: "Decks, scene files or built-in names, in order.")
+    var items: [String] = ["talk"]
+
+    @Option(help: "Keep this file updated with the current step's notes, the next step and the time.")
+    var notes: String?
+
+    @Option(help: "Colour theme: dark (default), light, projector, or a theme file.")
+    var theme: String?
+
+    @Flag(help: "No colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Reload when a scene or deck file changes.")
+    var watch = false
+
+    func run() throws {
+        try exiting { () throws(CLIFailure) in
+            let theme = try ThemeLoader.load(self.theme)
+            let entries = try Present.entries(items)
+            let font = FigletFont(BuiltinAssets.titleFont)
+            let noColor = self.noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } == true
+            if let notes { try Present.checkWritable(notes) }
+            var watcher = FileWatcher(paths: watch ? items.flatMap(SceneLoader.watchedPaths) : [])
+            var lastNotes = ""
+            let status = try TerminalLoop.run(
+                color: !noColor, theme: theme,
+                make: { w, h in PresenterState(entries: entries, font: font, width: w, height: h, now: monotonicNow()) },
+                tick: { state, now in
+                    var redraw = false
+                    if watch, watcher.changed() {
+                        do throws(CLIFailure) {
+                            state.reload(entries: try Present.entries(items))
+                        } catch {
+                            state.showDiagnostics(error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+                        }
+                        redraw = true
+                    }
+                    if let notes {
+                        let text = state.notes(now: now)
+                        if text != lastNotes {
+                            lastNotes = text
+                            try? writeAtomically(text, to: notes)
+                            redraw = true
+                        }
+                    }
+                    return redraw
+                })
+            if status != 0 { throw CLIFailure(status: status, message: "") }
+        }
+    }
+
+    /// Every scene of every item, with the variant a deck names (else the first).
+    static func entries(_ items: [String]) throws(CLIFailure) -> [PresentEntry] {
+        var out: [PresentEntry] = []
+        for item in items {
+            for loaded in try SceneLoader.load(item) {
+                let traces = Engine.runAll(loaded.scene)
+                let variant = loaded.variant.flatMap { v in traces.firstIndex { $0.variant?.name == v } } ?? 0
+                out.append(PresentEntry(traces: traces, variant: variant))
+            }
+        }
+        return out
+    }
+
+    static func checkWritable(_ path: String) throws(CLIFailure) {
+        let dir = (path as NSString).deletingLastPathComponent
+        guard FileManager.default.isWritableFile(atPath: dir.isEmpty ? "." : dir) else {
+            throw CLIFailure(status: 73, message: "rmpviz: --notes \(path): the folder cannot be written")
+        }
+    }
+}
+
+/// `rmpviz notes PATH`: the speaker's screen, following the file `present --notes` keeps up to date.
+struct Notes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a presenter notes file live, in large text, in a second terminal.",
+        discussion: "Example: rmpviz notes /tmp/notes.txt   (while 'rmpviz present talk --notes /tmp/notes.txt' runs)")
+
+    @Argument(help: "The file written by 'rmpviz present --notes'.")
+    var path: String
+
+    @Option(help: "Colour theme.")
+    var theme: String?
+
+    func run() throws {
+        try exiting { () throws(CLIFailure) in
+            let theme = try ThemeLoader.load(self.theme)
+            let font = FigletFont(BuiltinAssets.titleFont)
+            var watcher = FileWatcher(paths: [path])
+            let path = self.path
+            let status = try TerminalLoop.run(
+                color: true, theme: theme,
+                make: { w, h in NotesScreen(text: Notes.read(path), font: font, width: w, height: h) },
+                tick: { state, _ in
+                    guard watcher.changed() else { return false }
+                    state.text = Notes.read(path)
+                    return true
+                })
+            if status != 0 { throw CLIFailure(status: status, message: "") }
+        }
+    }
+
+    static func read(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return "waiting for \(path)…\n\nstart: rmpviz present DECK --notes \(path)"
+        }
+        return String(decoding: data.prefix(64 * 1024), as: UTF8.self)
+    }
+}
