@@ -55,26 +55,38 @@ extension ViewerState {
     /// Title, variant, step, action and the worst outcome so far.
     private func drawTop(on grid: inout Grid, _ r: Rect) {
         grid.fill(r, with: Cell(" ", style: .header))
-        var parts: [CellText] = [CellText(" " + scene.title + " ", style: Style(.title, attributes: [.bold]))]
-        if let v = trace.variant, let vi = trace.variantIndex {
-            parts.append(CellText(" variant \(vi + 1)/\(scene.variants.count) \(v.name) ", style: .header))
-        }
         let stepTitle = scene.steps.indices.contains(step) ? scene.steps[step].title : ""
-        parts.append(CellText(" step \(step + 1)/\(trace.stepCount) \(stepTitle) ", style: .header))
-        parts.append(CellText(" action \(index + 1)/\(trace.actionCount) ", style: .header))
+        let variantText = trace.variant.map { v in " variant \((trace.variantIndex ?? 0) + 1)/\(scene.variants.count) \(v.name) " }
+        let stepText = " step \(step + 1)/\(trace.stepCount) "
+        let actionText = " action \(index + 1)/\(trace.actionCount) "
         let worst = Trace.worst(of: trace.outcomes(through: index))
-        let worstStyle = worst.raised.map { severityStyle($0.outcome.severity) } ?? .header
-        // The most important facts go last but are drawn first from the right, so a narrow screen cuts the title.
-        let right = " worst: \(worst) "
-        let rightWidth = TextWidth.width(of: right)
-        _ = grid.put(right, x: max(0, r.maxX - rightWidth), y: r.y, style: worstStyle, clip: rightWidth)
+        let worstText = " worst: \(worst) "
+        // Counters and the worst outcome always show in full; the two titles share what is left,
+        // the scene's title getting at most half of it.
+        let separators = variantText == nil ? 4 : 5
+        let fixed = [variantText ?? "", stepText, actionText, worstText].map { TextWidth.width(of: $0) }.reduce(0, +) + separators
+        let free = max(0, r.width - fixed)
+        let titleWidth = min(TextWidth.width(of: scene.title) + 2, max(free / 2, free - TextWidth.width(of: stepTitle) - 1))
+        let stepTitleWidth = max(0, free - titleWidth)
         var x = r.x
-        let limit = r.maxX - rightWidth - 1
-        for (i, p) in parts.enumerated() {
-            guard x < limit else { break }
-            x += grid.put(p.text, x: x, y: r.y, style: p.style ?? .header, clip: limit - x, truncation: .ellipsis)
-            if i < parts.count - 1, x < limit { x += grid.put("│", x: x, y: r.y, style: .header, clip: 1) }
+        func put(_ text: String, _ style: Style, _ width: Int) {
+            guard width > 0, x < r.maxX else { return }
+            x += grid.put(text, x: x, y: r.y, style: style, clip: min(width, r.maxX - x), truncation: .ellipsis)
         }
+        func bar() { put("│", .header, 1) }
+        put(" " + scene.title + " ", Style(.title, attributes: [.bold]), titleWidth)
+        if let variantText {
+            bar()
+            put(variantText, .header, TextWidth.width(of: variantText))
+        }
+        bar()
+        put(stepText, .header, TextWidth.width(of: stepText))
+        put(stepTitle, .header, stepTitleWidth)
+        bar()
+        put(actionText, .header, TextWidth.width(of: actionText))
+        let worstStyle = worst.raised.map { severityStyle($0.outcome.severity) } ?? .header
+        let ww = TextWidth.width(of: worstText)
+        _ = grid.put(worstText, x: max(0, r.maxX - ww), y: r.y, style: worstStyle, clip: ww)
     }
 
     private func drawNarration(on grid: inout Grid, in r: Rect, changed: ChangedCells) {

@@ -90,17 +90,23 @@ struct TablesView {
         _ = table.draw(in: inner, on: &grid)
     }
 
+    /// Columns sized to the numbers this scene has (0x100 or 0x100000), so names get the room; one
+    /// more column than the value needs, for the `*` that marks a change.
     private func columns(_ kind: TableKind) -> [TableWidget.Column] {
+        let layout = state.world.layout
+        let pfn = max(5, hex(layout.pfns.upperBound).count)
+        let gfn = max(4, layout.pages.map { hex($0.gfns.upperBound).count }.max() ?? 4)
         switch kind {
         case .rmp:
-            [.init("pfn", width: .fixed(8)), .init("A", width: .fixed(2)), .init("ASID", width: .fixed(5)),
-             .init("gfn", width: .fixed(8)), .init("V", width: .fixed(2)), .init("owner", width: .weight(1), minWidth: 6)]
+            return [.init("pfn", width: .fixed(pfn)), .init("A", width: .fixed(2)), .init("ASID", width: .fixed(5)),
+                    .init("gfn", width: .fixed(gfn + 1)), .init("V", width: .fixed(2)),
+                    .init("owner", width: .weight(1), minWidth: 6)]
         case .directMap:
-            [.init("pfn", width: .fixed(8)), .init("P", width: .fixed(2)),
-             .init("kernel mappings", width: .weight(1), minWidth: 8)]
+            return [.init("pfn", width: .fixed(pfn)), .init("P", width: .fixed(2)),
+                    .init("kernel mappings", width: .weight(1), minWidth: 8)]
         case .sharedFD, .privateFD:
-            [.init("gfn", width: .fixed(8)), .init("frame", width: .fixed(7)), .init("N", width: .fixed(2)),
-             .init("page", width: .weight(1), minWidth: 4)]
+            return [.init("gfn", width: .fixed(gfn)), .init("frame", width: .fixed(pfn + 1)), .init("N", width: .fixed(2)),
+                    .init("page", width: .weight(1), minWidth: 4)]
         }
     }
 

@@ -31,7 +31,7 @@ public struct ViewerLayout: Sendable {
         self.narration = narration
         self.tablesArea = tablesArea
         if width >= ViewerLayout.sideBySideWidth {
-            tables = tablesArea.splitColumns([.weight(30), .weight(25), .weight(22), .weight(23)])
+            tables = tablesArea.splitColumns([.weight(28), .weight(24), .weight(24), .weight(24)])
         } else {
             let halves = tablesArea.splitRows([.weight(1), .weight(1)])
             let upper = halves.first.map { $0.splitColumns([.weight(55), .weight(45)]) } ?? []

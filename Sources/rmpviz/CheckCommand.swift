@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SceneLanguage
 import StepEngine
+import Viewer
 
 /// `rmpviz check`: parse and run every variant of every scene; exit 1 if an expectation fails.
 struct Check: ParsableCommand {
@@ -17,11 +18,15 @@ struct Check: ParsableCommand {
     @Argument(help: "Scene or deck files, or built-in scene names.")
     var scenes: [String]
 
+    @Option(help: "Also render every frame of every run at COLSxROWS and list what does not fit (exit 1 if anything).")
+    var fit: String?
+
     func run() throws {
         try exiting { () throws(CLIFailure) in
             var failed = false
             var sceneError: CLIFailure?
             var unreadable: CLIFailure?
+            let fitSize = try fit.map { s throws(CLIFailure) in try parseSize(s) }
             for reference in scenes {
                 let loaded: [LoadedScene]
                 do throws(CLIFailure) {
@@ -35,6 +40,12 @@ struct Check: ParsableCommand {
                     for line in CheckReport.lines(for: scene.scene, onlyVariant: scene.variant) {
                         print(line.text)
                         if !line.ok { failed = true }
+                    }
+                    if let (w, h) = fitSize {
+                        for line in CheckReport.fit(scene.scene, onlyVariant: scene.variant, width: w, height: h) {
+                            print(line)
+                            failed = true
+                        }
                     }
                 }
             }
@@ -50,6 +61,25 @@ enum CheckReport {
     struct Line {
         let text: String
         let ok: Bool
+    }
+
+    /// One line per frame that does not fit: scene, variant, step, action, what.
+    static func fit(_ scene: Scene, onlyVariant: String?, width: Int, height: Int) -> [String] {
+        var traces = Engine.runAll(scene)
+        if let v = onlyVariant { traces = traces.filter { $0.variant?.name == v } }
+        var out: [String] = []
+        for t in traces {
+            guard var state = ViewerState(traces: [t], width: width, height: height) else { continue }
+            for a in 0..<t.actionCount {
+                state.jump(to: a)
+                let problems = FitCheck.problems(state)
+                guard !problems.isEmpty else { continue }
+                let step = Int(t.records[a].step) + 1
+                out.append("fit  \(Diagnostic.printable(scene.path)) \(t.variant?.name ?? "-") step \(step) action \(a + 1): "
+                           + Diagnostic.printable(problems.joined(separator: "; ")))
+            }
+        }
+        return out
     }
 
     static func lines(for scene: Scene, onlyVariant: String? = nil) -> [Line] {
