@@ -62,6 +62,8 @@ public final class CursesTerminal {
         guard rmpviz_install_signal_handlers() == 0 else {
             throw TerminalError.noUsableTerminal("cannot install signal handlers")
         }
+        // One write per frame instead of one per line: a frame's diff goes out as a single burst.
+        setvbuf(rmpviz_stdout(), nil, _IOFBF, 1 << 16)
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting.
         guard let screen = newterm(nil, rmpviz_stdout(), rmpviz_stdin()) else {
             rmpviz_forget_termios()

@@ -155,9 +155,10 @@ struct TablesView {
             let decl = g.layout.pages[g.declaration(ofSlot: slot).page]
             if let label = decl.label { name += " " + label }
             if side == .shared, page.orphans > 0 { name += " +\(page.orphans) orphan" }
+            let noFile = side == .private && !state.trace.config.upm
             return [
                 CellText(hex(g.gfn(ofSlot: slot))),
-                cell(kind, row, 1, frame >= 0 ? hex(g.pfn(frame)) : "hole", frame >= 0 ? nil : .dim),
+                cell(kind, row, 1, frame >= 0 ? hex(g.pfn(frame)) : (noFile ? "-" : "hole"), frame >= 0 ? nil : .dim),
                 cell(kind, row, 2, usedByNPT ? "N" : ""),
                 CellText(name),
             ]

@@ -4,6 +4,7 @@ import Foundation
 import MemoryModel
 import SceneLanguage
 import StepEngine
+import Viewer
 
 /// `rmpviz bench`: the speed targets of the issues, measured in-process on a release build.
 struct Bench: ParsableCommand {
@@ -83,7 +84,43 @@ struct Bench: ParsableCommand {
         r.addMemory("peak memory (max RSS) after the big run", peakRSS(), limit: 512 << 20)
     }
 
-    func benchViewer(_ r: inout BenchResults) {}
+    /// The viewer's cost per key: reduce and render a 160×45 grid (the terminal's diff is measured
+    /// separately, in a real pseudo-terminal, with ttydrive).
+    func benchViewer(_ r: inout BenchResults) {
+        var scenes: [(String, [Trace])] = []
+        for file in BuiltinScenes.all where !file.isDeck {
+            if case .success(let s) = parseScene(bytes: file.bytes, path: file.fileName) { scenes.append((file.name, Engine.runAll(s))) }
+        }
+        if case .success(let big) = parseScene(BenchScenes.bigConvert(), path: "big.scene") {
+            scenes.append(("262,144 pages", [Engine.run(big, variant: nil)]))
+        }
+        let keys: [Key] = [.right, .right, .char("]"), .left, .char("v"), .tab, .down, .down, .char("G"), .char("g"), .pageDown, .up]
+        var firstFrames: [Double] = []
+        var keyTimes: [Double] = []
+        var bigKeyTimes: [Double] = []
+        for (name, traces) in scenes {
+            var state: ViewerState?
+            firstFrames.append(measure {
+                state = ViewerState(traces: traces, width: 160, height: 45)
+                _ = state?.render()
+            })
+            guard var s = state else { continue }
+            for _ in 0..<max(1, repeats / 4) {
+                for k in keys {
+                    let t = measure {
+                        s.handle(k)
+                        _ = s.render()
+                    }
+                    if name.hasPrefix("262") { bigKeyTimes.append(t) } else { keyTimes.append(t) }
+                }
+            }
+        }
+        r.add("viewer state and first 160×45 frame (built-in scenes, median)", median(firstFrames), limit: 0.010)
+        r.add("a key to its finished 160×45 grid, built-in scenes (median)", median(keyTimes), limit: 0.001)
+        r.add("a key to its finished 160×45 grid, built-in scenes (worst)", keyTimes.max() ?? 0, limit: 0.001)
+        r.add("a key to its finished 160×45 grid, 262,144 pages (median)", median(bigKeyTimes), limit: 0.001)
+        r.add("a key to its finished 160×45 grid, 262,144 pages (worst)", bigKeyTimes.max() ?? 0, limit: 0.001)
+    }
 }
 
 /// Scenes generated for the benchmark.

@@ -32,8 +32,12 @@ extension PresenterState: InteractiveScreen {
     var wantsRepaint: Bool { viewer.wantsRedraw }
 }
 
-/// Seconds on a monotonic clock.
-func monotonicNow() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+/// Seconds on CLOCK_MONOTONIC, the clock other processes (a benchmark driver) can compare with.
+func monotonicNow() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
 
 /// Opens the terminal, runs the loop, and restores the terminal on every way out.
 enum TerminalLoop {
@@ -55,9 +59,11 @@ enum TerminalLoop {
         guard var state = make(size.width, size.height) else { return 0 }
         state.setASCII(!terminal.isUTF8)
         terminal.draw(state.render(now: monotonicNow()))
+        let timing = TimingLog()
+        timing.firstFrame()
         while !state.quit {
             let event = terminal.readEvent(timeoutMs: 100)
-            var redraw = tick(&state, monotonicNow())
+            let redraw = tick(&state, monotonicNow())
             if let event {
                 guard let key = key(for: event) else {
                     switch event {
@@ -66,10 +72,13 @@ enum TerminalLoop {
                     default: continue
                     }
                 }
-                state.handle(key, now: monotonicNow())
+                let start = monotonicNow()
+                state.handle(key, now: start)
                 if state.wantsRepaint { terminal.invalidate() }
                 if case .resize = key { terminal.invalidate() }
-                redraw = true
+                terminal.draw(state.render(now: monotonicNow()))
+                timing.key(since: start)
+                continue
             }
             if redraw { terminal.draw(state.render(now: monotonicNow())) }
         }
@@ -100,6 +109,29 @@ enum TerminalLoop {
         case .mouse(let x, let y, .wheelDown): .wheelDown(x: x, y: y)
         case .function, .unknown, .endOfInput, .signal: nil
         }
+    }
+}
+
+/// With `RMPVIZ_TIMING=PATH`, the loop appends when its first frame was on screen (CLOCK_MONOTONIC
+/// seconds, comparable with the launching process's clock) and each key's time to its finished
+/// frame, for `bench/terminal.py`. Off (and free) otherwise.
+struct TimingLog {
+    private let file: UnsafeMutablePointer<FILE>?
+
+    init() {
+        file = ProcessInfo.processInfo.environment["RMPVIZ_TIMING"].flatMap { fopen($0, "a") }
+    }
+
+    func firstFrame() {
+        guard let file else { return }
+        fputs("first-frame \(monotonicNow())\n", file)
+        fflush(file)
+    }
+
+    func key(since start: Double) {
+        guard let file else { return }
+        fputs("key \(Int((monotonicNow() - start) * 1e6))\n", file)
+        fflush(file)
     }
 }
 
