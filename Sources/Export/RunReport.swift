@@ -89,13 +89,26 @@ struct JSONObject {
     var text: String { "{" + fields.joined(separator: ",") + "}" }
 
     static func quote(_ s: String) -> String {
-        var out = "\""
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string. With `scriptSafe`, `<`, `>` and `&` become \u escapes so the
+    /// text can sit inside an HTML `<script>`, and CR is written short (casts are full of it); the
+    /// default keeps `rmpviz run --format json` byte for byte as it was.
+    static func quote(_ s: String, into out: inout String, scriptSafe: Bool = false) {
+        out += "\""
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
+            case "\r" where scriptSafe: out += "\\r"
+            case "<" where scriptSafe: out += "\\u003c"
+            case ">" where scriptSafe: out += "\\u003e"
+            case "&" where scriptSafe: out += "\\u0026"
             default:
                 if u.value < 0x20 || (0x7f...0x9f).contains(u.value) {
                     let h = String(u.value, radix: 16)
@@ -105,6 +118,6 @@ struct JSONObject {
                 }
             }
         }
-        return out + "\""
+        out += "\""
     }
 }

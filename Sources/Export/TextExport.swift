@@ -1,0 +1,96 @@
+// Plain text and ANSI exports: the frames as a terminal would print them.
+import Screen
+
+/// `--format txt`: each frame's text (rows with trailing blanks trimmed), frames separated by a
+/// line holding only a form feed, so `less` and `pr` page frame by frame.
+public enum TextExport {
+    /// The line between two frames.
+    public static let separator = "\u{0C}"
+
+    /// One frame: `Grid.text`, the text the terminal shows (controls defused row by row).
+    public static func frame(_ grid: Grid) -> String {
+        (0..<grid.height).map { ExportText.defused(grid.rowText($0)) }.joined(separator: "\n")
+    }
+
+    /// Every frame of every run in order; ends with a newline.
+    public static func document(_ runs: [RunFrames]) -> String {
+        var out = ""
+        var first = true
+        for run in runs {
+            run.forEach { f in
+                if !first { out += separator + "\n" }
+                first = false
+                out += frame(f.grid)
+                out += "\n"
+            }
+        }
+        return out
+    }
+}
+
+/// `--format ansi`: the same frames with the theme's colours and the styles' attributes as SGR
+/// sequences (24-bit colour; bold 1, dim 2, underline 4, reverse 7), reset at every line end.
+/// Rows are written full width so the theme's background is a clean rectangle in any terminal.
+public enum ANSIExport {
+    /// One frame, rows joined by `lineEnd` (no newline after the last row).
+    public static func frame(_ grid: Grid, theme: Theme, lineEnd: String = "\n") -> String {
+        var sgr = SGRCache(theme: theme)
+        var out = ""
+        append(grid, theme: theme, lineEnd: lineEnd, sgr: &sgr, to: &out)
+        return out
+    }
+
+    /// Every frame of every run in order, separated like the text export; ends with a newline.
+    public static func document(_ runs: [RunFrames], theme: Theme) -> String {
+        var sgr = SGRCache(theme: theme)
+        var out = ""
+        var first = true
+        for run in runs {
+            run.forEach { f in
+                if !first { out += TextExport.separator + "\n" }
+                first = false
+                append(f.grid, theme: theme, lineEnd: "\n", sgr: &sgr, to: &out)
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    /// Appends a frame: per row, one SGR sequence per styled run, then a reset.
+    static func append(_ grid: Grid, theme: Theme, lineEnd: String, sgr: inout SGRCache, to out: inout String) {
+        for y in 0..<grid.height {
+            if y > 0 { out += lineEnd }
+            for run in ExportText.runs(grid, row: y, width: grid.width) {
+                out += sgr.sequence(for: run.style)
+                out += ExportText.defused(run.text)
+            }
+            out += SGRCache.reset
+        }
+    }
+}
+
+/// SGR sequences per style, made once per export rather than once per run.
+struct SGRCache {
+    static let reset = "\u{1B}[0m"
+    let theme: Theme
+    private var known: [Style: String] = [:]
+
+    init(theme: Theme) { self.theme = theme }
+
+    mutating func sequence(for style: Style) -> String {
+        if let s = known[style] { return s }
+        // Reverse is sent as SGR 7 over the unswapped colours: the same picture, and the attribute
+        // survives in the file for tools that look for it.
+        let reverse = style.attributes.contains(.reverse)
+        let plain = Style(style.role, attributes: style.attributes.subtracting(.reverse))
+        let (fg, bg) = theme.resolved(plain)
+        var s = "\u{1B}[0"
+        if style.attributes.contains(.bold) { s += ";1" }
+        if style.attributes.contains(.dim) { s += ";2" }
+        if style.attributes.contains(.underline) { s += ";4" }
+        if reverse { s += ";7" }
+        s += ";38;2;\(fg.r);\(fg.g);\(fg.b);48;2;\(bg.r);\(bg.g);\(bg.b)m"
+        known[style] = s
+        return s
+    }
+}
