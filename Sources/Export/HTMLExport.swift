@@ -4,8 +4,8 @@
 import Screen
 import Viewer
 
-/// One scene in an HTML export: its title and the runs of its variants (each a `RunFrames` over
-/// every action), with the one shown first.
+/// One scene in an HTML export: its title and the runs of its variants (every action of each is
+/// exported, whatever `actions` the `RunFrames` names), with the one shown first.
 public struct HTMLScene: Sendable {
     public var title: String
     public var variants: [RunFrames]
@@ -33,8 +33,10 @@ public enum HTMLExport {
             data += "{\"t\":"
             JSONObject.quote(scene.title, into: &data, scriptSafe: true)
             data += ",\"f\":\(scene.start),\"v\":["
-            for (vi, run) in scene.variants.enumerated() {
+            for (vi, given) in scene.variants.enumerated() {
                 if vi > 0 { data += "," }
+                // The page steps through every action, whatever subset the caller picked.
+                let run = RunFrames(traces: given.traces, variant: given.variant, width: given.width, height: given.height)
                 data += variantData(run)
                 run.forEach { f in
                     frames += firstFrame ? "<pre class=\"f\">" : "<pre class=\"f\" hidden>"
