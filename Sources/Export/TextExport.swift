@@ -58,11 +58,17 @@ public enum ANSIExport {
 
     /// Appends a frame: per row, one SGR sequence per styled run, then a reset.
     static func append(_ grid: Grid, theme: Theme, lineEnd: String, sgr: inout SGRCache, to out: inout String) {
+        // Cell by cell rather than through runs: no intermediate run strings on the hot path of casts.
+        let cells = grid.cells
         for y in 0..<grid.height {
             if y > 0 { out += lineEnd }
-            for run in ExportText.runs(grid, row: y, width: grid.width) {
-                out += sgr.sequence(for: run.style)
-                out += ExportText.defused(run.text)
+            var current: Style?
+            for cell in cells[(y * grid.width)..<((y + 1) * grid.width)] {
+                if cell.style != current {
+                    out += sgr.sequence(for: cell.style)
+                    current = cell.style
+                }
+                out += ExportText.defused(cell.text)
             }
             out += SGRCache.reset
         }
