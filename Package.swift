@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "ScreenTests", dependencies: ["Screen", "TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "BuiltinScenes", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["rmpviz", "TestSupport"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Viewer", "BuiltinScenes", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -89,22 +89,62 @@ struct JSONObject {
     var text: String { "{" + fields.joined(separator: ",") + "}" }
 
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || (0x7f...0x9f).contains(u.value) {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string. With `scriptSafe`, `<`, `>` and `&` become \u escapes so the
+    /// text can sit inside an HTML `<script>`, and CR is written short (casts are full of it); the
+    /// default keeps `rmpviz run --format json` byte for byte as it was.
+    ///
+    /// Works on UTF-8 bytes and copies the stretches between escapes whole: a 1,000-frame cast is
+    /// 30 MB of text, too much to append one scalar at a time. Every byte that needs escaping is
+    /// ASCII or the lead of a C1 control (C2 80…C2 9F), so the stretches are whole characters.
+    static func quote(_ s: String, into out: inout String, scriptSafe: Bool = false) {
+        out += "\""
+        var text = s
+        text.withUTF8 { u in
+            var start = 0, i = 0
+            func flush(to end: Int) {
+                if start < end { out += String(decoding: UnsafeBufferPointer(rebasing: u[start..<end]), as: UTF8.self) }
             }
+            while i < u.count {
+                let b = u[i]
+                var escape: String?
+                var width = 1
+                switch b {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x09: escape = "\\t"
+                case 0x0D where scriptSafe: escape = "\\r"
+                case 0x3C where scriptSafe: escape = "\\u003c"
+                case 0x3E where scriptSafe: escape = "\\u003e"
+                case 0x26 where scriptSafe: escape = "\\u0026"
+                case 0..<0x20, 0x7F: escape = unicodeEscape(b)
+                case 0xC2 where i + 1 < u.count && (0x80...0x9F).contains(u[i + 1]):
+                    escape = unicodeEscape(u[i + 1])
+                    width = 2
+                default: break
+                }
+                guard let escape else {
+                    i += 1
+                    continue
+                }
+                flush(to: i)
+                out += escape
+                i += width
+                start = i
+            }
+            flush(to: u.count)
         }
-        return out + "\""
+        out += "\""
+    }
+
+    /// `\u00XX` for a code point below 0x100, lower-case hex.
+    private static func unicodeEscape(_ v: UInt8) -> String {
+        let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
+        return "\\u00" + String(digits[Int(v >> 4)]) + String(digits[Int(v & 0xF)])
     }
 }

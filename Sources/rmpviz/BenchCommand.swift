@@ -1,8 +1,10 @@
 import ArgumentParser
 import BuiltinScenes
+import Export
 import Foundation
 import MemoryModel
 import SceneLanguage
+import Screen
 import StepEngine
 import Viewer
 
@@ -21,6 +23,7 @@ struct Bench: ParsableCommand {
         benchParseLarge(&results)
         benchBigScene(&results)
         benchViewer(&results)
+        benchExports(&results)
         print(results.table)
     }
 
@@ -121,10 +124,64 @@ struct Bench: ParsableCommand {
         r.add("a key to its finished 160×45 grid, 262,144 pages (median)", median(bigKeyTimes), limit: 0.001)
         r.add("a key to its finished 160×45 grid, 262,144 pages (worst)", bigKeyTimes.max() ?? 0, limit: 0.001)
     }
+
+    /// Every action of ghcb-upm in each export format (160x45, both variants for html), and a
+    /// 1,000-action cast including the run; the issue's targets are 200 ms and 1 s.
+    func benchExports(_ r: inout BenchResults) {
+        guard let file = BuiltinScenes.named("ghcb-upm"), case .success(let scene) = parseScene(bytes: file.bytes, path: file.fileName) else {
+            r.note("ghcb-upm did not parse")
+            return
+        }
+        let theme = (try? ThemeLoader.load(nil)) ?? Theme(name: "plain", foreground: RGB(208, 208, 208), background: RGB(28, 28, 28))
+        let traces = Engine.runAll(scene)
+        let run = RunFrames(traces: traces, width: 160, height: 45)
+        let n = traces[0].actionCount
+        let rounds = max(3, repeats / 4)
+        func time(_ body: () -> Int) -> Double {
+            median((0..<rounds).map { _ in measure { _ = body() } })
+        }
+        r.add("export ghcb-upm txt (\(n) frames)", time { TextExport.document([run]).utf8.count }, limit: 0.200)
+        r.add("export ghcb-upm ansi (\(n) frames)", time { ANSIExport.document([run], theme: theme).utf8.count }, limit: 0.200)
+        r.add("export ghcb-upm svg (one file per action, \(n) files)", time {
+            var bytes = 0
+            run.forEach { bytes += SVGExport.document($0.grid, theme: theme, title: "ghcb-upm").utf8.count }
+            return bytes
+        }, limit: 0.200)
+        let variants = traces.indices.map { RunFrames(traces: traces, variant: $0, width: 160, height: 45) }
+        r.add("export ghcb-upm html (both variants, \(traces.map(\.actionCount).reduce(0, +)) frames)", time {
+            HTMLExport.document(title: scene.title, scenes: [HTMLScene(title: scene.title, variants: variants)], theme: theme).utf8.count
+        }, limit: 0.200)
+        r.add("export ghcb-upm cast (\(n) frames)", time {
+            CastExport.document([run], title: scene.title, interval: 1, theme: theme).utf8.count
+        }, limit: 0.200)
+
+        var actions = 0
+        let big = measure {
+            guard case .success(let s) = parseScene(BenchScenes.thousandActions(), path: "bench-cast.scene") else { return }
+            let t = Engine.runAll(s)
+            actions = t[0].actionCount
+            _ = CastExport.document([RunFrames(traces: t, width: 160, height: 45)], title: s.title, interval: 1, theme: theme).utf8.count
+        }
+        r.add("parse, run and export a \(actions)-action cast", big, limit: 1.0)
+    }
 }
 
 /// Scenes generated for the benchmark.
 enum BenchScenes {
+    /// 334 pages converted with discard on: 1,002 actions, one cast frame each.
+    static func thousandActions() -> String {
+        """
+        title "A thousand actions"
+        config upm on
+        config discard-on-convert on
+        pfns 0x1000..0x12ff
+        page big gfn=0x0..0x14d shared
+        step "The VMM converts everything"
+          vmm convert big private
+        expect no host-panic
+        """
+    }
+
     /// `page big gfn=0x0..0x3ffff shared`, one step `vmm convert big private`, discard on.
     static func bigConvert() -> String {
         """

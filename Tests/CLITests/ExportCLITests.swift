@@ -1,0 +1,142 @@
+// `rmpviz export`'s bad input, run as the real binary: usage errors exit 64 with a reason, and an
+// output that cannot be written exits 73 and leaves nothing behind.
+import Foundation
+import Testing
+
+/// The built `rmpviz` next to the test bundle (SwiftPM puts both in the same build folder).
+private func exportCLIBinary() -> URL? {
+    var candidates: [URL] = []
+    let bundle = Bundle.main.bundleURL
+    candidates += [bundle, bundle.deletingLastPathComponent()]
+    if let argument = CommandLine.arguments.first {
+        let me = URL(fileURLWithPath: argument).deletingLastPathComponent()
+        candidates += [me, me.deletingLastPathComponent()]
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(root.appendingPathComponent(".build/debug"))
+    for folder in candidates {
+        let binary = folder.appendingPathComponent("rmpviz")
+        if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+    }
+    return nil
+}
+
+/// Runs `rmpviz` with `arguments`; returns the exit status and standard error.
+private func runExport(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let binary = try #require(exportCLIBinary(), "rmpviz binary not found next to the tests")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// A fresh empty folder for one test.
+private func scratchFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("rmpviz-export-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite("rmpviz export on the command line")
+struct ExportCLITests {
+    @Test("--size below 80x24 exits 64 with the reason", arguments: ["10x10", "79x24", "80x23"])
+    func sizeTooSmall(_ size: String) throws {
+        let r = try runExport(["export", "upm-basics", "--size", size])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--size \(size)") && r.stderr.contains("80x24"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("--size not of the form COLSxROWS exits 64 with the reason", arguments: ["abc", "100", "100x", "x30", "100x30x2", "-100x30"])
+    func sizeMalformed(_ size: String) throws {
+        let r = try runExport(["export", "upm-basics", "--size=\(size)"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("COLSxROWS") || r.stderr.contains("80x24"))
+    }
+
+    @Test("-o into a missing folder exits 73 and creates nothing")
+    func missingFolder() throws {
+        let r = try runExport(["export", "upm-basics", "--format", "svg", "-o", "/nonexistent/dir/x.svg"])
+        #expect(r.status == 73)
+        #expect(r.stderr.contains("/nonexistent/dir") && r.stderr.contains("does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
+    }
+
+    @Test("-o to an unwritable path exits 73 and leaves no file behind")
+    func unwritable() throws {
+        // Root may write anywhere a mode bit forbids; sysfs refuses new files even to root.
+        let target: String
+        var cleanup: URL?
+        if getuid() == 0 {
+            target = "/sys/rmpviz-export-test.txt"
+        } else {
+            let folder = try scratchFolder()
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
+            cleanup = folder
+            target = folder.appendingPathComponent("x.txt").path
+        }
+        defer {
+            if let cleanup {
+                try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cleanup.path)
+                try? FileManager.default.removeItem(at: cleanup)
+            }
+        }
+        let r = try runExport(["export", "upm-basics", "-o", target])
+        #expect(r.status == 73)
+        #expect(r.stderr.contains(target) && r.stderr.contains("cannot write"))
+        #expect(!FileManager.default.fileExists(atPath: target))
+        if let cleanup {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: cleanup.path).isEmpty)
+        }
+    }
+
+    @Test("-o naming a folder for a one-file format exits 73; the folder is untouched")
+    func folderAsFile() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try runExport(["export", "upm-basics", "--format", "html", "-o", folder.path])
+        #expect(r.status == 73)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test("a good export writes the whole file and no temporary file")
+    func writesAtomically() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("ghcb.cast")
+        let r = try runExport(["export", "ghcb-upm", "--format", "cast", "--size", "100x30", "--interval", "0.5", "-o", file.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["ghcb.cast"])
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.hasPrefix("{\"version\": 2, \"width\": 100, \"height\": 30"))
+        #expect(text.hasSuffix("]\n"))
+    }
+
+    @Test("svg with -o FOLDER writes one file per action")
+    func svgPerAction() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try runExport(["export", "upm-basics", "--format", "svg", "--size", "80x24", "-o", folder.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files.count == 18)
+        #expect(files.first == "action-0001.svg" && files.last == "action-0018.svg")
+    }
+
+    @Test("other bad usage exits 64", arguments: [
+        ["--format", "pdf"], ["--interval", "0"], ["--interval", "-1"], ["--step", "99"], ["--variant", "nope"],
+    ])
+    func badUsage(_ extra: [String]) throws {
+        let r = try runExport(["export", "ghcb-upm"] + extra)
+        #expect(r.status == 64)
+        #expect(!r.stderr.isEmpty)
+    }
+}
