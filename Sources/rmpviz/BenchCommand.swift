@@ -1,7 +1,7 @@
 import ArgumentParser
 import BuiltinScenes
 import Export
-import Foundation
+import Glibc
 import MemoryModel
 import SceneLanguage
 import Screen
@@ -229,16 +229,26 @@ struct BenchResults {
     var table: String { rows.joined(separator: "\n") }
 
     private func format(_ s: Double) -> String {
-        if s < 0.001 { return String(format: "%.1f µs", s * 1e6) }
-        if s < 1 { return String(format: "%.2f ms", s * 1e3) }
-        return String(format: "%.2f s", s)
+        if s < 0.001 { return fixed(s * 1e6, 1) + " µs" }
+        if s < 1 { return fixed(s * 1e3, 2) + " ms" }
+        return fixed(s, 2) + " s"
+    }
+
+    /// A number with `digits` decimals, rounded.
+    private func fixed(_ x: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let n = Int((x * scale).rounded())
+        let whole = n / Int(scale), frac = n % Int(scale)
+        let f = String(frac)
+        return "\(whole)." + String(repeating: "0", count: max(0, digits - f.count)) + f
     }
 }
 
 func measure(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = monotonicNow()
     body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return monotonicNow() - start
 }
 
 func median(_ xs: [Double]) -> Double {

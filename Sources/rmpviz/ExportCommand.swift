@@ -1,6 +1,6 @@
 import ArgumentParser
 import Export
-import Foundation
+import Glibc
 import SceneLanguage
 import Screen
 import StepEngine
@@ -94,7 +94,7 @@ struct ExportFrames: ParsableCommand {
         if let output, output != "-" {
             try OutputFile.write(text, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            writeAll(Array(text.utf8), to: 1)
         }
     }
 
@@ -115,7 +115,7 @@ struct ExportFrames: ParsableCommand {
                 do throws(CLIFailure) {
                     if let output, toFolder {
                         let prefix = input.isDeck ? "scene-" + padded(n + 1, 2) + "-" : ""
-                        try OutputFile.write(svg, to: (output as NSString).appendingPathComponent("\(prefix)action-\(padded(f.action + 1, 4)).svg"))
+                        try OutputFile.write(svg, to: Path.join(output, "\(prefix)action-\(padded(f.action + 1, 4)).svg"))
                     } else {
                         try emit(svg)
                     }

@@ -17,7 +17,7 @@ struct List: ParsableCommand {
                 title = (try? parseScene(bytes: file.bytes, path: file.fileName).get().title) ?? "(does not parse)"
             }
             let kind = file.isDeck ? "deck " : "scene"
-            print("\(kind) \(file.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Diagnostic.printable(title))")
+            print("\(kind) \(file.name + String(repeating: " ", count: max(0, 18 - file.name.count))) \(Diagnostic.printable(title))")
         }
     }
 }

@@ -1,5 +1,5 @@
 import BuiltinScenes
-import Foundation
+import Glibc
 import MemoryModel
 import SceneLanguage
 
@@ -21,7 +21,7 @@ struct LoadedScene {
 
 /// Writes to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeAll(Array((text + "\n").utf8), to: 2)
 }
 
 /// Finds and parses scenes and decks: paths first, then built-in names.
@@ -30,20 +30,17 @@ enum SceneLoader {
 
     /// Reads a file, or a built-in when no such file exists. Returns the display path and bytes.
     static func read(_ reference: String, relativeTo base: String? = nil) throws(CLIFailure) -> (path: String, bytes: [UInt8]) {
-        let path = base.map { reference.hasPrefix("/") ? reference : ($0 as NSString).appendingPathComponent(reference) } ?? reference
+        let path = base.map { reference.hasPrefix("/") ? reference : Path.join($0, reference) } ?? reference
         let shown = Diagnostic.printable(path)
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            if isDir.boolValue { throw CLIFailure(status: 66, message: "rmpviz: \(shown): is a directory, not a scene or deck file") }
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw CLIFailure(status: 66, message: "rmpviz: \(shown): cannot be read (permission denied?)")
+        if Path.exists(path) {
+            if Path.isFolder(path) { throw CLIFailure(status: 66, message: "rmpviz: \(shown): is a directory, not a scene or deck file") }
+            // One byte past the limit, so an oversized file is refused without reading all of it.
+            guard let bytes = readFile(path, limit: maxBytes + 1) else {
+                throw CLIFailure(status: 66, message: "rmpviz: \(shown): cannot be read (\(String(cString: strerror(errno))))")
             }
-            defer { try? handle.close() }
-            // Read one byte past the limit, so an oversized file is refused without reading all of it.
-            let data = (try? handle.read(upToCount: maxBytes + 1)) ?? nil
-            return (path, [UInt8](data ?? Data()))
+            return (path, bytes)
         }
-        let bare = (reference as NSString).lastPathComponent
+        let bare = Path.lastComponent(reference)
         if let builtin = BuiltinScenes.named(reference) ?? BuiltinScenes.named(bare) {
             return ("scenes/\(builtin.fileName)", builtin.bytes)
         }
@@ -77,9 +74,9 @@ enum SceneLoader {
         case .success(let d): deck = d
         case .failure(let diagnostics): throw CLIFailure(status: 65, message: diagnostics.rendered(source: text))
         }
-        let dir = (path as NSString).deletingLastPathComponent
-        let fromBuiltins = path.hasPrefix("scenes/") && BuiltinScenes.named((path as NSString).lastPathComponent) != nil
-            && !FileManager.default.fileExists(atPath: path)
+        let dir = Path.folder(path)
+        let fromBuiltins = path.hasPrefix("scenes/") && BuiltinScenes.named(Path.lastComponent(path)) != nil
+            && !Path.exists(path)
         var scenes: [LoadedScene] = []
         var problems: [String] = []
         for entry in deck.entries {
@@ -116,12 +113,12 @@ enum SceneLoader {
 
     /// The files a `--watch` follows: the scene or deck file and, for a deck, its scene files.
     static func watchedPaths(_ reference: String) -> [String] {
-        guard FileManager.default.fileExists(atPath: reference) else { return [] }
-        guard reference.hasSuffix(".deck"), let data = FileManager.default.contents(atPath: reference),
-              case .success(let deck) = parseDeck(bytes: [UInt8](data), path: reference) else { return [reference] }
-        let dir = (reference as NSString).deletingLastPathComponent
-        return [reference] + deck.entries.map { ($0.reference.hasPrefix("/") ? $0.reference : (dir as NSString).appendingPathComponent($0.reference)) }
-            .filter { FileManager.default.fileExists(atPath: $0) }
+        guard Path.exists(reference) else { return [] }
+        guard reference.hasSuffix(".deck"), let data = readFile(reference, limit: maxBytes),
+              case .success(let deck) = parseDeck(bytes: data, path: reference) else { return [reference] }
+        let dir = Path.folder(reference)
+        return [reference] + deck.entries.map { ($0.reference.hasPrefix("/") ? $0.reference : Path.join(dir, $0.reference)) }
+            .filter { Path.exists($0) }
     }
 
     /// `--set KEY=VALUE` pairs, checked against the model's settings.

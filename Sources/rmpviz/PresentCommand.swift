@@ -1,6 +1,6 @@
 import ArgumentParser
 import BuiltinAssets
-import Foundation
+import Glibc
 import Screen
 import StepEngine
 import Viewer
@@ -36,7 +36,7 @@ struct Present: ParsableCommand {
             let theme = try ThemeLoader.load(self.theme)
             let entries = try Present.entries(items)
             let font = FigletFont(BuiltinAssets.titleFont)
-            let noColor = self.noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } == true
+            let noColor = self.noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
             if let notes { try Present.checkWritable(notes) }
             var watcher = FileWatcher(paths: watch ? items.flatMap(SceneLoader.watchedPaths) : [])
             var lastNotes = ""
@@ -57,7 +57,7 @@ struct Present: ParsableCommand {
                         let text = state.notes(now: now)
                         if text != lastNotes {
                             lastNotes = text
-                            try? writeAtomically(text, to: notes)
+                            try? OutputFile.write(text, to: notes)
                             redraw = true
                         }
                     }
@@ -81,8 +81,8 @@ struct Present: ParsableCommand {
     }
 
     static func checkWritable(_ path: String) throws(CLIFailure) {
-        let dir = (path as NSString).deletingLastPathComponent
-        guard FileManager.default.isWritableFile(atPath: dir.isEmpty ? "." : dir) else {
+        let dir = Path.folder(path)
+        guard Path.isWritableFolder(dir) else {
             throw CLIFailure(status: 73, message: "rmpviz: --notes \(path): the folder cannot be written")
         }
     }
@@ -119,9 +119,9 @@ struct Notes: ParsableCommand {
     }
 
     static func read(_ path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = readFile(path, limit: 64 * 1024) else {
             return "waiting for \(path)…\n\nstart: rmpviz present DECK --notes \(path)"
         }
-        return String(decoding: data.prefix(64 * 1024), as: UTF8.self)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 
 /// The command line: the viewer by default, and tools that work without a terminal.
 @main

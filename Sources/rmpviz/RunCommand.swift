@@ -1,6 +1,6 @@
 import ArgumentParser
 import Export
-import Foundation
+import Glibc
 import SceneLanguage
 import StepEngine
 
@@ -73,7 +73,7 @@ struct OutputBuffer {
     }
 
     mutating func flush() {
-        FileHandle.standardOutput.write(Data(buffer))
+        writeAll(buffer, to: 1)
         buffer.removeAll(keepingCapacity: true)
     }
 }

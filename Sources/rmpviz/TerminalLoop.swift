@@ -1,5 +1,5 @@
 import CursesTerminal
-import Foundation
+import Glibc
 import SceneLanguage
 import Screen
 import Viewer
@@ -119,7 +119,7 @@ struct TimingLog {
     private let file: UnsafeMutablePointer<FILE>?
 
     init() {
-        file = ProcessInfo.processInfo.environment["RMPVIZ_TIMING"].flatMap { fopen($0, "a") }
+        file = environment("RMPVIZ_TIMING").flatMap { fopen($0, "a") }
     }
 
     func firstFrame() {
@@ -163,24 +163,5 @@ struct FileWatcher {
             }
         }
         return any
-    }
-}
-
-/// Writes a file by renaming a finished temporary file over it, so a reader never sees half of it.
-func writeAtomically(_ text: String, to path: String) throws(CLIFailure) {
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent()
-    let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    do {
-        try Data(text.utf8).write(to: temp)
-        guard rename(temp.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temp)
-            throw CLIFailure(status: 73, message: "rmpviz: \(Diagnostic.printable(path)): cannot be written")
-        }
-    } catch let e as CLIFailure {
-        throw e
-    } catch {
-        try? FileManager.default.removeItem(at: temp)
-        throw CLIFailure(status: 73, message: "rmpviz: \(Diagnostic.printable(path)): cannot be written (\(error.localizedDescription))")
     }
 }

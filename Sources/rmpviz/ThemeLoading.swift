@@ -1,6 +1,6 @@
 import BuiltinAssets
 import CursesTerminal
-import Foundation
+import Glibc
 import Screen
 
 /// `--theme NAME|PATH`: a built-in theme by name, or a theme file.
@@ -12,7 +12,7 @@ enum ThemeLoader {
         let text: String
         if let builtin = BuiltinAssets.theme(named: name) {
             text = builtin
-        } else if FileManager.default.fileExists(atPath: name), let data = FileManager.default.contents(atPath: name) {
+        } else if Path.exists(name), !Path.isFolder(name), let data = readFile(name, limit: 1 << 20) {
             text = String(decoding: data, as: UTF8.self)
         } else {
             let names = BuiltinAssets.themes.keys.sorted().joined(separator: ", ")

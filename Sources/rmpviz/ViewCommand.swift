@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import Screen
 import StepEngine
 import Viewer
@@ -37,7 +37,7 @@ struct View: ParsableCommand {
         try exiting { () throws(CLIFailure) in
             let theme = try ThemeLoader.load(self.theme)
             let (traces, first) = try loadAllTraces(scene, variant: variant, settings: settings)
-            let noColor = self.noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } == true
+            let noColor = self.noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
             var watcher = FileWatcher(paths: watch ? SceneLoader.watchedPaths(scene) : [])
             let status = try TerminalLoop.run(
                 color: !noColor, theme: theme,

@@ -1,0 +1,77 @@
+import Glibc
+
+// The executable's few needs from the system, on Glibc alone: Foundation would cost the viewer
+// milliseconds of start-up (its libraries and ICU) for a handful of path and file helpers.
+
+/// Path strings, as the shell writes them.
+enum Path {
+    static func lastComponent(_ path: String) -> String {
+        String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? "")
+    }
+
+    /// The folder part: "" for a bare name, "/" for a file at the root.
+    static func folder(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        let head = String(path[..<slash])
+        return head.isEmpty ? "/" : head
+    }
+
+    static func join(_ folder: String, _ name: String) -> String {
+        if folder.isEmpty || name.hasPrefix("/") { return name }
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var s = stat()
+        return stat(path, &s) == 0
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var s = stat()
+        return stat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func isWritableFolder(_ path: String) -> Bool {
+        access(path.isEmpty ? "." : path, W_OK) == 0
+    }
+}
+
+/// Reads up to `limit` bytes of a file; nil when it cannot be opened or read.
+func readFile(_ path: String, limit: Int) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while bytes.count < limit {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, limit - bytes.count)) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+    }
+    return bytes
+}
+
+/// Writes all bytes to a file descriptor (standard output or error), retrying short writes.
+func writeAll(_ bytes: [UInt8], to fd: Int32) {
+    var written = 0
+    bytes.withUnsafeBytes { buffer in
+        guard let base = buffer.baseAddress else { return }
+        while written < buffer.count {
+            let n = write(fd, base + written, buffer.count - written)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            written += n
+        }
+    }
+}
+
+/// An environment variable, if set.
+func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
