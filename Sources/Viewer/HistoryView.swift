@@ -36,7 +36,7 @@ struct HistoryView {
         let headers = target.isFrame ? ["owner", "RMP A ASID gfn V", "P", "kernel mappings"]
                                      : ["shared fd", "private fd", "RMP of backing", "KVM attr / NPT", "guest"]
         let columns: [TableWidget.Column] =
-            [.init("act", width: .fixed(6)), .init("step", width: .fixed(5)), .init("operation", width: .weight(3), minWidth: 12)]
+            [.init("act", width: .fixed(6)), .init("step", width: .fixed(5)), .init("operation", width: .weight(5), minWidth: 12)]
             + headers.map { .init($0, width: .weight(2), minWidth: 4) }
         let trace = state.trace
         let table = TableWidget(
