@@ -4,6 +4,7 @@
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ncursesw/curses.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -117,6 +118,11 @@ static inline int rmpviz_install_signal_handlers(void) {
         action.sa_handler = rmpviz_quit_handler;
         if (sigaction(quit[i], &action, NULL) != 0) return -1;
     }
+    // A parent may have started us with these blocked; a viewer that ignores SIGTERM is worse.
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (unsigned i = 0; i < sizeof quit / sizeof quit[0]; i++) sigaddset(&unblock, quit[i]);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     for (unsigned i = 0; i < sizeof crash / sizeof crash[0]; i++) {
         memset(&action, 0, sizeof action);
         sigemptyset(&action.sa_mask);

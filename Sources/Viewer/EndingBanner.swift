@@ -13,12 +13,12 @@ extension ViewerState {
         if let fault = o.fault {
             title = o.kind == .hostPanic ? " host panic " : " oops "
             lines = ViewerState.leftAligned(ViewerState.oops(o, fault: fault))
-        } else if o.kind == .doubleAllocation {
-            title = " double allocation "
-            lines = [CellText(o.reason)]
         } else {
-            title = " \(o.kind.rawValue) "
-            lines = [CellText(o.reason)]
+            title = " ending: \(o.kind == .doubleAllocation ? "double allocation" : o.kind.rawValue) "
+            // A non-fatal ending may have been raised steps ago; say when, so it is not read as this frame.
+            let width = max(20, min(100, area.width - 10))
+            lines = ViewerState.leftAligned(TextBox.wrap(o.reason, width: width)) + [CellText(""),
+                     CellText("raised at step \(raised.step + 1), action \(raised.action + 1) (\(o.severity))", style: .dim)]
         }
         if trace.stepsRun < trace.stepCount {
             let first = trace.stepsRun + 1

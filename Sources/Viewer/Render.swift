@@ -106,9 +106,6 @@ extension ViewerState {
         if scene.steps.indices.contains(step) {
             for say in scene.steps[step].say { paragraphs.append(CellText(say, style: .normal)) }
         }
-        if let message { paragraphs.append(CellText("» " + message, style: .warning)) }
-        if case .find(let q) = mode { paragraphs.append(CellText("find: \(q)▏ (Enter to find, Esc to cancel)", style: .key)) }
-        if !number.isEmpty { paragraphs.append(CellText("go to step: \(number)▏ (Enter)", style: .key)) }
         _ = TextBox(paragraphs: paragraphs, style: .normal).draw(in: inner, on: &grid)
     }
 
@@ -128,11 +125,21 @@ extension ViewerState {
         return CellText(line, style: changed.pageFields.isEmpty ? .dim : .info)
     }
 
+    /// The footer: a prompt or the answer to the last key when there is one (it must be seen at
+    /// any size), else the key hints; memory in use on the right.
     private func drawFooter(on grid: inout Grid, _ r: Rect) {
         grid.fill(r, with: Cell(" ", style: .header))
         let memory = " \(world.framesInUse) frames back \(world.backedPages) gfns "
         let mw = TextWidth.width(of: memory)
         _ = grid.put(memory, x: max(0, r.maxX - mw), y: r.y, style: .header, clip: mw)
+        var prompt: CellText?
+        if case .find(let q) = mode { prompt = CellText(" find: \(q)▏ Enter to find, Esc to cancel", style: .key) }
+        else if !number.isEmpty { prompt = CellText(" go to step: \(number)▏ Enter to go", style: .key) }
+        else if let message { prompt = CellText(" » " + message, style: .warning) }
+        if let prompt {
+            _ = grid.put(prompt.text, x: r.x, y: r.y, style: prompt.style ?? .key, clip: max(0, r.width - mw - 1), truncation: .ellipsis)
+            return
+        }
         var x = r.x + 1
         for b in KeyMap.bindings {
             guard let label = b.footer, x + TextWidth.width(of: label) + 2 < r.maxX - mw else { continue }

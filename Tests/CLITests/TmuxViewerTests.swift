@@ -197,7 +197,7 @@ private struct TmuxViewer {
 // MARK: - The tests
 
 @Suite(.serialized) struct TmuxViewerTests {
-    static let title = "GHCB converted to private"
+    static let title = "The GHCB made private under UPM"
 
     /// Opens the default scene and waits for its first frame.
     private func open(_ arguments: [String] = []) throws -> TmuxViewer {

@@ -260,7 +260,7 @@ enum FramePoint: String, Sendable, CaseIterable {
     @Test func ghcbTopLineReadsAsSpecified() throws {
         var state = try Fixture.state("ghcb-upm")
         let top = state.render().lines[0]
-        #expect(top.contains("GHCB converted to private"))
+        #expect(top.contains("The GHCB made private under UPM"))
         #expect(top.contains("variant 1/2 keep"))
         #expect(top.contains("step 1/6 KVM maps the GHCB"))
         #expect(top.contains("action 1/\(state.trace.actionCount)"))
