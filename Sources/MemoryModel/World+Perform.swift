@@ -97,19 +97,10 @@ extension World {
 
     mutating func pvalidate(slot s: Int32, on: Bool, fromPSC: Bool) {
         let g = gfn(s)
-        if pages[Int(s)].npt == nil {
-            // PVALIDATE is a private access: without an NPT entry KVM must fault the page in first.
-            guard pages[Int(s)].attribute == .private else {
-                raise(Outcome(kind: .memoryFaultExit, page: name(s), gfn: g,
-                              reason: "PVALIDATE of gfn \(hex(g)) is a private access but the attribute is shared: KVM_EXIT_MEMORY_FAULT to the VMM"))
-                return
-            }
-            faultIn(slot: s)
-        }
-        guard let npt = pages[Int(s)].npt else { return }
-        let f = npt.frame
+        // PVALIDATE is a private access: it needs the page mapped private, as a C=1 load would.
+        guard let f = guestFrame(slot: s, cbit: .private, what: "PVALIDATE of gfn \(hex(g))") else { return }
         let frame = frames[Int(f)]
-        guard frame.assigned, Int(frame.asid) == config.asid, frame.rmpGFN == g else {
+        guard isAssignedToGuest(frame, gfn: g) else {
             raise(Outcome(kind: .guestNPF, page: name(s), gfn: g, frame: geometry.pfn(f),
                           reason: "PVALIDATE of gfn \(hex(g)): RMP entry of pfn \(pfnText(f)) is not assigned to ASID \(config.asid) at this gfn: #NPF (RMP)"))
             return
@@ -126,19 +117,10 @@ extension World {
         let g = gfn(s)
         let c = cbit ?? pages[Int(s)].guestView
         let what = "guest \(c == .private ? "private (C=1)" : "shared (C=0)") \(write ? "write" : "read") of gfn \(hex(g))"
-        if pages[Int(s)].npt == nil {
-            guard c == pages[Int(s)].attribute else {
-                raise(Outcome(kind: .memoryFaultExit, page: name(s), gfn: g,
-                              reason: "\(what): the attribute is \(pages[Int(s)].attribute.rawValue): KVM_EXIT_MEMORY_FAULT, the access does not happen"))
-                return
-            }
-            faultIn(slot: s)
-        }
-        guard let npt = pages[Int(s)].npt else { return }
-        let f = npt.frame
+        guard let f = guestFrame(slot: s, cbit: c, what: what) else { return }
         let frame = frames[Int(f)]
         if c == .private {
-            guard frame.assigned, Int(frame.asid) == config.asid, frame.rmpGFN == g else {
+            guard isAssignedToGuest(frame, gfn: g) else {
                 raise(Outcome(kind: .guestNPF, page: name(s), gfn: g, frame: geometry.pfn(f),
                               reason: "\(what): pfn \(pfnText(f)) is not assigned to ASID \(config.asid) at this gfn: #NPF with the RMP bit"))
                 return
@@ -152,6 +134,27 @@ extension World {
             raise(Outcome(kind: .guestNPF, page: name(s), gfn: g, frame: geometry.pfn(f),
                           reason: "\(what): pfn \(pfnText(f)) is assigned in the RMP: #NPF with the RMP bit"))
         }
+    }
+
+    /// The frame a guest access reaches. Without an NPT entry, a C-bit that disagrees with the
+    /// attribute exits to the VMM (the access does not happen); one that agrees makes KVM fault the
+    /// page in first.
+    mutating func guestFrame(slot s: Int32, cbit c: MemoryKind, what: String) -> Int32? {
+        if pages[Int(s)].npt == nil {
+            let attribute = pages[Int(s)].attribute
+            guard c == attribute else {
+                raise(Outcome(kind: .memoryFaultExit, page: name(s), gfn: gfn(s),
+                              reason: "\(what): the attribute is \(attribute.rawValue): KVM_EXIT_MEMORY_FAULT to the VMM, the access does not happen"))
+                return nil
+            }
+            faultIn(slot: s)
+        }
+        return pages[Int(s)].npt?.frame
+    }
+
+    /// The RMP check of a private guest access: assigned, to this guest's ASID, at this gfn.
+    func isAssignedToGuest(_ frame: FrameState, gfn g: Int) -> Bool {
+        frame.assigned && Int(frame.asid) == config.asid && frame.rmpGFN == g
     }
 
     // MARK: - KVM operations

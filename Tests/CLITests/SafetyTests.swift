@@ -1,21 +1,12 @@
 // Nothing from a file reaches the terminal raw, and no input crashes the binary.
 import Foundation
 import Testing
+import TestSupport
 
 /// SplitMix64: a fixed seed gives the same mutations on every run and every machine.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One to four random edits of a scene: bit flips, odd bytes, lines dropped, repeated or swapped, words moved.
-func mutateScene(_ source: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+func mutateScene(_ source: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
     var bytes = source
     let nl = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
     for _ in 0..<Int.random(in: 1...4, using: &rng) {
@@ -153,7 +144,7 @@ func mutateScene(_ source: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
         defer { tmp.remove() }
         let names = ["ghcb-upm", "no-upm-host-write", "pf-fixup", "kmap-guard", "pinned-ghcb", "upm-basics"]
         let sources = try names.map { try sceneFile("\($0).scene") }
-        var rng = SplitMix(state: 0xC11_5EED)
+        var rng = SeededRandom(state: 0xC11_5EED)
         var seen: [Int32: Int] = [:]
         for round in 0..<200 {
             let bytes = mutateScene(sources[round % sources.count], &rng)

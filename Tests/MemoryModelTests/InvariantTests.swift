@@ -1,19 +1,10 @@
 import MemoryModel
 import Testing
+import TestSupport
 
 /// memory-model.md, Invariants, checked after many operations under many settings.
 @Suite struct InvariantTests {
     /// A small deterministic generator (SplitMix64), so the sequence is the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let pages = [decl("a", 0x10, .shared, count: 3), decl("b", 0x20, .private, count: 3),
                         decl("c", 0x30, .unbacked, count: 3)]
@@ -29,7 +20,7 @@ import Testing
         ["upm off", "rmpupdate fail", "asid 77"],
     ]
 
-    static func randomOperation(_ g: inout SplitMix, upm: Bool) -> String {
+    static func randomOperation(_ g: inout SeededRandom, upm: Bool) -> String {
         let names = ["a", "b", "c", "a[1]", "b[2]", "c[0]"]
         let page = names[Int(g.next() % UInt64(names.count))]
         let kind = g.next() % 2 == 0 ? "private" : "shared"
@@ -113,7 +104,7 @@ import Testing
     func invariantsHoldAfterManyOperations(set: Int) {
         let settings = Self.settingSets[set]
         for seed in 0..<6 {
-            var g = SplitMix(state: UInt64(seed * 1000 + set))
+            var g = SeededRandom(state: UInt64(seed * 1000 + set))
             var t = Harness(Self.pages, settings)
             var log: [String] = []
             for _ in 0..<150 where !t.stopped {

@@ -2,18 +2,9 @@ import MemoryModel
 import SceneLanguage
 import StepEngine
 import Testing
+import TestSupport
 
 @Suite struct TraceCursorTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// A 2,000-page range: every operation on it is thousands of actions, so jumps cross checkpoints.
     static func bigScene(allocator: String) -> Scene {
@@ -33,7 +24,7 @@ import Testing
         #expect(!trace.kinds.contains(.invariantBroken))
         var cursor = TraceCursor(trace: trace, at: -1)
         #expect(sameState(cursor.world, trace.initial))
-        var g = SplitMix(state: allocator == "lifo" ? 42 : 7)
+        var g = SeededRandom(state: allocator == "lifo" ? 42 : 7)
         let n = trace.actionCount
         for move in 0..<160 {
             let target: Int
