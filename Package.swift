@@ -53,7 +53,7 @@ let package = Package(
             ]),
 
         // Tests, mirroring the source folders; helpers shared by tests only.
-        .target(name: "TestSupport", dependencies: ["Screen"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Screen", "MemoryModel"], path: "Tests/TestSupport"),
         .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"]),
         .testTarget(name: "SceneLanguageTests", dependencies: ["SceneLanguage", "BuiltinScenes", "TestSupport"]),
         .testTarget(name: "StepEngineTests", dependencies: ["StepEngine", "SceneLanguage", "BuiltinScenes", "TestSupport"]),

@@ -1,5 +1,6 @@
 import MemoryModel
 import Testing
+import TestSupport
 
 /// memory-model.md, Access rules: kernel, uaccess, VMM and guest.
 @Suite struct AccessRuleTests {

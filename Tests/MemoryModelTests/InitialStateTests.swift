@@ -1,5 +1,6 @@
 import MemoryModel
 import Testing
+import TestSupport
 
 /// memory-model.md, Initial state and the allocator.
 @Suite struct InitialStateTests {

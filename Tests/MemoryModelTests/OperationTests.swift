@@ -1,5 +1,6 @@
 import MemoryModel
 import Testing
+import TestSupport
 
 /// memory-model.md, Operations: one test (or a few) per row of the table.
 @Suite struct OperationTests {

@@ -1,5 +1,6 @@
 import MemoryModel
 import Testing
+import TestSupport
 
 /// memory-model.md, Outcomes, and the RMPUPDATE rules (kmap guard, rmpupdate fail).
 @Suite struct OutcomeTests {

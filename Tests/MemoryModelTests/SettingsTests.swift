@@ -1,5 +1,6 @@
 import MemoryModel
 import Testing
+import TestSupport
 
 /// memory-model.md, Settings: every key, its values and its default.
 @Suite struct SettingsTests {

@@ -2,6 +2,7 @@ import MemoryModel
 import SceneLanguage
 import StepEngine
 import Testing
+import TestSupport
 
 @Suite struct GHCBScenarioTests {
     static let variants: [(name: String, settings: [String], expect: [String])] = [
