@@ -3,49 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// SplitMix64: a fixed seed gives the same mutations on every run and every machine.
 
-/// One to four random edits of a scene: bit flips, odd bytes, lines dropped, repeated or swapped, words moved.
-func mutateScene(_ source: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
-    var bytes = source
-    let nl = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
-    for _ in 0..<Int.random(in: 1...4, using: &rng) {
-        var lines = bytes.split(separator: nl, omittingEmptySubsequences: false).map(Array.init)
-        switch Int.random(in: 0..<8, using: &rng) {
-        case 0 where !bytes.isEmpty:
-            bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= UInt8(1) << UInt8.random(in: 0..<8, using: &rng)
-            continue
-        case 1 where !bytes.isEmpty:
-            let odd: [UInt8] = [0, 0x1B, 0x7F, 0x22, 0x5C, 0x5B, 0x5D, 0x3D, 0x2E, 0x23, 0x0A, 0x0D, 0xC2, 0x9B, 0xFF, 0x30]
-            bytes[Int.random(in: 0..<bytes.count, using: &rng)] = odd.randomElement(using: &rng)!
-            continue
-        case 2 where lines.count > 1:
-            lines.remove(at: Int.random(in: 0..<lines.count, using: &rng))
-        case 3:
-            let i = Int.random(in: 0..<lines.count, using: &rng)
-            lines.insert(lines[i], at: Int.random(in: 0...lines.count, using: &rng))
-        case 4 where lines.count > 1:
-            lines.swapAt(Int.random(in: 0..<lines.count, using: &rng), Int.random(in: 0..<lines.count, using: &rng))
-        case 5:
-            let i = Int.random(in: 0..<lines.count, using: &rng)
-            var words = lines[i].split(separator: space).map(Array.init)
-            if words.count > 1 {
-                words.swapAt(Int.random(in: 0..<words.count, using: &rng), Int.random(in: 0..<words.count, using: &rng))
-                lines[i] = Array(words.joined(separator: [space]))
-            }
-        case 6:
-            // Numbers at their edges: huge, zero, reversed ranges.
-            let i = Int.random(in: 0..<lines.count, using: &rng)
-            let numbers = ["0", "0x0", "0xffffffffffffffffff", "99999999999999999999", "0x10..0x0", "1..1048577", "-1", "at=0", "at=999"]
-            lines[i] += [space] + Array(numbers.randomElement(using: &rng)!.utf8)
-        default:
-            let i = Int.random(in: 0..<lines.count, using: &rng), j = Int.random(in: 0..<lines.count, using: &rng)
-            if let w = lines[j].split(separator: space).randomElement(using: &rng) { lines[i] += [space] + w }
-        }
-        bytes = Array(lines.joined(separator: [nl]))
-    }
-    return bytes
-}
 
 @Suite struct SafetyTests {
     @Test func controlCharactersNeverReachStderrRaw() throws {
@@ -147,7 +105,7 @@ func mutateScene(_ source: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
         var rng = SeededRandom(state: 0xC11_5EED)
         var seen: [Int32: Int] = [:]
         for round in 0..<200 {
-            let bytes = mutateScene(sources[round % sources.count], &rng)
+            let bytes = SceneMutator.mutate(sources[round % sources.count], &rng)
             let path = try tmp.write("m\(round).scene", bytes)
             let r = try BinaryRunner.run(["check", path], timeout: 60)
             seen[r.status, default: 0] += 1
