@@ -169,8 +169,12 @@ extension World {
         }
         guard let f = fillHole(slot: s, side: kind) else { return }
         if kind == .private, !frames[Int(f)].assigned {
-            // sev_gmem_prepare(): the frame becomes private when KVM first maps it.
-            guard rmpupdate(f, to: .private, gfn: g, slot: s, page: name(s)) else { return }
+            // sev_gmem_prepare(): the frame becomes private when KVM first maps it. If that
+            // RMPUPDATE is refused or fails, KVM maps nothing.
+            guard rmpupdate(f, to: .private, gfn: g, slot: s, page: name(s)) else {
+                updatePage(s) { $0.npt = nil }
+                return
+            }
         }
         updatePage(s) { $0.npt = NPTEntry(frame: f, kind: kind) }
     }
