@@ -80,7 +80,10 @@ enum TerminalLoop {
                 timing.key(since: start)
                 continue
             }
-            if redraw { terminal.draw(state.render(now: monotonicNow())) }
+            if redraw {
+                terminal.draw(state.render(now: monotonicNow()))
+                timing.tickFrame()
+            }
         }
         return 0
     }
@@ -125,6 +128,13 @@ struct TimingLog {
     func firstFrame() {
         guard let file else { return }
         fputs("first-frame \(monotonicNow())\n", file)
+        fflush(file)
+    }
+
+    /// A frame drawn for a reason other than a key: a reload, the clock, the notes file.
+    func tickFrame() {
+        guard let file else { return }
+        fputs("tick-frame \(monotonicNow())\n", file)
         fflush(file)
     }
 
