@@ -1,6 +1,8 @@
 /// A FIGlet font (`.flf`, format flf2a): big letters for title cards, drawn with ordinary characters.
 public struct FigletFont: Sendable {
     public let height: Int
+    /// Stands for the font's hardblank until rendering ends: kerning must not squeeze it away.
+    static let hardblank: Character = "\u{1}"
     /// Rows of each printable ASCII character (32…126), hardblanks already turned into spaces.
     private let glyphs: [Character: [String]]
 
@@ -24,7 +26,8 @@ public struct FigletFont: Sendable {
                 if let mark = r.last {
                     while r.last == mark { r.removeLast() }
                 }
-                return String(r.map { $0 == hardblank ? " " : $0 })
+                // Hardblanks are ink while kerning (a space must keep its width) and print as blanks.
+                return String(r.map { $0 == hardblank ? FigletFont.hardblank : $0 })
             }
             at += height
         }
@@ -57,7 +60,7 @@ public struct FigletFont: Sendable {
                 rows[i] = String(r) + String(g.dropFirst(min(cut, g.count)))
             }
         }
-        return rows
+        return rows.map { String($0.map { $0 == FigletFont.hardblank ? " " : $0 }) }
     }
 
     /// The width of `text` once rendered.

@@ -26,7 +26,7 @@ struct Check: ParsableCommand {
             var failed = false
             var sceneError: CLIFailure?
             var unreadable: CLIFailure?
-            let fitSize = try fit.map { s throws(CLIFailure) in try parseSize(s) }
+            let fitSize = try fit.map { s throws(CLIFailure) in try parseSize(s, option: "--fit") }
             for reference in scenes {
                 let loaded: [LoadedScene]
                 do throws(CLIFailure) {

@@ -188,13 +188,13 @@ func padded(_ n: Int, _ width: Int) -> String {
 }
 
 /// `COLSxROWS`, at least 80×24.
-func parseSize(_ text: String) throws(CLIFailure) -> (Int, Int) {
+func parseSize(_ text: String, option: String = "--size") throws(CLIFailure) -> (Int, Int) {
     let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
     guard parts.count == 2, let w = parts[0], let h = parts[1] else {
-        throw CLIFailure(status: 64, message: "rmpviz: --size \(text): expected COLSxROWS, e.g. 160x45")
+        throw CLIFailure(status: 64, message: "rmpviz: \(option) \(text): expected COLSxROWS, e.g. 160x45")
     }
     guard w >= 80, h >= 24, w <= 1000, h <= 500 else {
-        throw CLIFailure(status: 64, message: "rmpviz: --size \(text): must be from 80x24 to 1000x500")
+        throw CLIFailure(status: 64, message: "rmpviz: \(option) \(text): must be from 80x24 to 1000x500")
     }
     return (w, h)
 }
