@@ -60,9 +60,10 @@ public struct PresenterState: Sendable {
             }
         }
         if onCard {
-            if key == .char("q") || key == .ctrl("c") { viewer.apply(.quit) }
-            if key == .enter || key == .char("n") || key == .char("l") { onCard = false }
-            return
+            // Any other viewer key leaves the card and acts on the scene (v, ?, g, a step number…).
+            guard KeyMap.action(for: key) != nil else { return }
+            onCard = false
+            if key == .enter || key == .char("n") || key == .char("l") { return }
         }
         viewer.handle(key)
     }

@@ -279,6 +279,20 @@ extension Grid {
         #expect(p.quit)
     }
 
+    @Test func aViewerKeyOnATitleCardLeavesItAndActs() throws {
+        var p = try Talk.presenter()
+        p.press(.char("}"))
+        #expect(p.onCard)
+        p.press(.char("v"))
+        #expect(!p.onCard, "v left the card")
+        #expect(p.viewer.trace.variant?.name == "mapped", "and switched variant")
+        p.press(.char("}"), .char("?"))
+        #expect(!p.onCard)
+        #expect(p.viewer.mode == .help(scroll: 0))
+        p.press(.char("}"), .char("x"))
+        #expect(p.onCard, "a key that means nothing keeps the card")
+    }
+
     @Test func qQuitsFromATitleCard() throws {
         var p = try Talk.presenter()
         p.press(.char("q"))
