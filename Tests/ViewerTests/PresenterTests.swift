@@ -289,7 +289,7 @@ extension Grid {
         p.press(.char("}"), .char("?"))
         #expect(!p.onCard)
         #expect(p.viewer.mode == .help(scroll: 0))
-        p.press(.char("}"), .char("x"))
+        p.press(.escape, .char("}"), .char("x"))
         #expect(p.onCard, "a key that means nothing keeps the card")
     }
 
