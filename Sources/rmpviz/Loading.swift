@@ -1,7 +1,10 @@
+import BuiltinAssets
 import BuiltinScenes
+import CursesTerminal
 import Glibc
 import MemoryModel
 import SceneLanguage
+import Screen
 
 /// An error that ends the program with a sysexits(3) status and a message for standard error.
 struct CLIFailure: Error {
@@ -135,6 +138,39 @@ enum SceneLoader {
                 throw CLIFailure(status: 64, message: "rmpviz: --set \(s): \(problem)")
             }
             out.append((key, parts[1]))
+        }
+        return out
+    }
+}
+
+/// `--theme NAME|PATH`: a built-in theme by name, or a theme file.
+enum ThemeLoader {
+    static let defaultName = "dark"
+
+    static func load(_ reference: String?) throws(CLIFailure) -> Theme {
+        let name = reference ?? defaultName
+        let text: String
+        if let builtin = BuiltinAssets.theme(named: name) {
+            text = builtin
+        } else if Path.exists(name), !Path.isFolder(name), let data = readFile(name, limit: 1 << 20) {
+            text = String(decoding: data, as: UTF8.self)
+        } else {
+            let names = BuiltinAssets.themes.keys.sorted().joined(separator: ", ")
+            throw CLIFailure(status: 66, message: "rmpviz: --theme \(name): no such theme file, and not a built-in theme (\(names))")
+        }
+        switch Theme.parse(text) {
+        case .success(let theme): return theme
+        case .failure(let e): throw CLIFailure(status: 65, message: "\(name):\(e.line):1: error: \(e.message)")
+        }
+    }
+
+    /// The theme as terminal colour pairs: xterm-256 with the nearest of the 8 basic colours as fallback.
+    static func palette(_ theme: Theme) -> [Style.Role: (fg: TermColor, bg: TermColor)] {
+        func term(_ c: RGB?) -> TermColor { c.map { .indexed($0.xterm256, fallback: $0.basic8) } ?? .default }
+        var out: [Style.Role: (fg: TermColor, bg: TermColor)] = [:]
+        for role in Style.Role.allCases {
+            let c = theme.roles[role] ?? Theme.Colors()
+            out[role] = (term(c.fg), term(c.bg))
         }
         return out
     }
