@@ -3,39 +3,10 @@
 import Foundation
 import Testing
 
-/// The built `rmpviz` next to the test bundle (SwiftPM puts both in the same build folder).
-private func exportCLIBinary() -> URL? {
-    var candidates: [URL] = []
-    let bundle = Bundle.main.bundleURL
-    candidates += [bundle, bundle.deletingLastPathComponent()]
-    if let argument = CommandLine.arguments.first {
-        let me = URL(fileURLWithPath: argument).deletingLastPathComponent()
-        candidates += [me, me.deletingLastPathComponent()]
-    }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    candidates.append(root.appendingPathComponent(".build/debug"))
-    for folder in candidates {
-        let binary = folder.appendingPathComponent("rmpviz")
-        if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
-    }
-    return nil
-}
-
 /// Runs `rmpviz` with `arguments`; returns the exit status and standard error.
 private func runExport(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let binary = try #require(exportCLIBinary(), "rmpviz binary not found next to the tests")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    let r = try BinaryRunner.run(arguments)
+    return (r.status, r.out, r.err)
 }
 
 /// A fresh empty folder for one test.

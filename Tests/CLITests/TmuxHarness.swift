@@ -9,31 +9,10 @@ import Glibc
 
 /// The built `rmpviz`, beside the test bundle in the build products folder.
 enum ViewerBinary {
-    static let url: URL? = {
-        let fm = FileManager.default
-        var folders: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["RMPVIZ_BINARY"] { return URL(fileURLWithPath: path) }
-        if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
-        }
-        folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        folders.append(Bundle.main.bundleURL)
-        if let exe = Bundle.main.executableURL { folders.append(exe.deletingLastPathComponent()) }
-        for folder in folders {
-            // The bundle may be a folder (macOS: .xctest/Contents/MacOS): look a few levels up.
-            var f = folder
-            for _ in 0..<4 {
-                let candidate = f.appendingPathComponent("rmpviz")
-                var isDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue,
-                   fm.isExecutableFile(atPath: candidate.path) {
-                    return candidate
-                }
-                f = f.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }()
+    /// The binary `BinaryRunner` found, if it is really there.
+    static var url: URL? {
+        FileManager.default.isExecutableFile(atPath: BinaryRunner.binary.path) ? BinaryRunner.binary : nil
+    }
 
     static func require(sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> URL {
         try #require(url, "the rmpviz binary was not found beside the test bundle (build it with swift build)",
