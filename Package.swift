@@ -28,8 +28,8 @@ let package = Package(
         .target(name: "SceneLanguage", dependencies: ["MemoryModel"]),
         .target(name: "StepEngine", dependencies: ["MemoryModel", "SceneLanguage"]),
         .target(name: "Screen"),
-        .target(name: "Viewer", dependencies: ["StepEngine", "Screen"]),
-        .target(name: "Export", dependencies: ["Viewer", "Screen"]),
+        .target(name: "Viewer", dependencies: ["MemoryModel", "SceneLanguage", "StepEngine", "Screen"]),
+        .target(name: "Export", dependencies: ["MemoryModel", "SceneLanguage", "StepEngine", "Viewer", "Screen"]),
 
         // Data compiled into the binary; `scenes/` and `assets/` stay the single source.
         .target(
