@@ -53,7 +53,7 @@ let package = Package(
             ],
             // A release binary carries the Swift runtime: it starts in about half the time (no
             // symbol lookups across a dozen shared libraries) and runs when copied anywhere alone.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"], .when(configuration: .release))]),
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-use-ld=lld"], .when(configuration: .release))]),
 
         // Tests, mirroring the source folders; helpers shared by tests only.
         .target(name: "TestSupport", dependencies: ["Screen", "MemoryModel"], path: "Tests/TestSupport"),
