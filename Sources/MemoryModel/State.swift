@@ -21,6 +21,8 @@ public enum FrameOwner: Sendable, Hashable {
 public struct FrameState: Sendable, Hashable {
     public var owner: FrameOwner = .free
     public var pins: Int32 = 0
+    /// Mappings the kmap guard can see (`kmap` or `pin`): kept here so the guard's check is O(1).
+    public var trackedMappings: Int32 = 0
     /// RMP: Assigned (0 = hypervisor-owned, shared).
     public var assigned = false
     public var asid: UInt16 = 0

@@ -45,7 +45,10 @@ extension World {
             raise(Outcome(kind: .guardFlip, page: name(of: ref), gfn: gfn(of: ref), frame: geometry.pfn(f),
                           reason: "the guard made pfn \(pfnText(f)) shared (RMPUPDATE, direct map restored) so that \(holder.rawValue) can \(via.rawValue) it; the guest loses the page's contents"))
         }
-        if via == .pin { updateFrame(f) { $0.pins += 1 } }
+        updateFrame(f) {
+            if via == .pin { $0.pins += 1 }
+            if via.isTracked { $0.trackedMappings += 1 }
+        }
         setMapping(key, Mapping(via: via, frame: f, ownerAtMap: frames[Int(f)].owner))
     }
 
@@ -53,9 +56,13 @@ extension World {
         let key = MappingKey(holder: holder, page: ref)
         guard let m = mappings[key] else { return }
         setMapping(key, nil)
-        guard m.via == .pin, m.frame >= 0 else { return }
+        guard m.via.isTracked, m.frame >= 0 else { return }
         let f = m.frame
-        updateFrame(f) { $0.pins = max(0, $0.pins - 1) }
+        updateFrame(f) {
+            $0.trackedMappings = max(0, $0.trackedMappings - 1)
+            if m.via == .pin { $0.pins = max(0, $0.pins - 1) }
+        }
+        guard m.via == .pin else { return }
         let frame = frames[Int(f)]
         if case .orphan(let g) = frame.owner, frame.pins == 0, !frame.assigned {
             if let s = geometry.slot(ofGFN: g) { updatePage(Int32(s)) { $0.orphans = max(0, $0.orphans - 1) } }

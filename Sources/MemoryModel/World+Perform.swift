@@ -55,7 +55,7 @@ extension World {
 
     /// The frame with a kmap or pin mapping, as the refcount guard would see it.
     func hasTrackedMapping(_ f: Int32) -> Bool {
-        mappings.values.contains { $0.frame == f && $0.via.isTracked }
+        frames[Int(f)].trackedMappings > 0
     }
 
     /// RMPUPDATE with every rule that applies to it: the kmap guard when assigning, `rmpupdate

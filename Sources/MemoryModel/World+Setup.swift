@@ -92,15 +92,22 @@ extension World {
             return nil
         }
         updateFrame(f) {
+            // A stale kernel mapping outlives the frame's owners: the guard still sees it.
+            let tracked = $0.trackedMappings
             $0 = FrameState()
             $0.owner = owner
+            $0.trackedMappings = tracked
         }
         return f
     }
 
     /// Returns a frame to the free list. The caller has made it shared first.
     mutating func release(_ f: Int32) {
-        updateFrame(f) { $0 = FrameState() }
+        updateFrame(f) {
+            let tracked = $0.trackedMappings
+            $0 = FrameState()
+            $0.trackedMappings = tracked
+        }
         freed.push(f)
         if recording { journal.append(.freedPush(f)) }
     }

@@ -19,7 +19,7 @@ extension ViewerState {
             HistoryView(state: self, target: target, scroll: s).draw(on: &grid, in: layout.tablesArea.union(layout.narration))
         case .tables, .find:
             let changed = ChangedCells(self)
-            TablesView(self, changed: changed).draw(on: &grid, layout: layout)
+            TablesView(self, changed: changed, layout: layout).draw(on: &grid, layout: layout)
             drawNarration(on: &grid, in: layout.narration, changed: changed)
             drawEnding(on: &grid, over: layout.tablesArea)
         }

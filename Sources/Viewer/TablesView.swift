@@ -52,16 +52,20 @@ struct TablesView {
     let changed: ChangedCells
     let active: Set<Int32>
     let activeRank: Int?
-    /// Kernel mappings by frame, built once per frame drawn (there are few of them).
+    /// Kernel mappings of the frames the direct-map table shows, built once per frame drawn: one
+    /// pass over the mappings, sorting only the visible ones (a scene may map 262,144 pages).
     let mappingsByFrame: [Int32: [String]]
 
-    init(_ state: ViewerState, changed: ChangedCells) {
+    init(_ state: ViewerState, changed: ChangedCells, layout: ViewerLayout) {
         self.state = state
         self.changed = changed
         active = state.activeFrames
         activeRank = state.activeSlot.map { state.world.geometry.rank(ofSlot: $0) }
+        let first = state.scroll[TableKind.directMap.rawValue]
+        let visible = Int32(first)..<Int32(first + layout.tableCapacity)
+        let shown = state.world.mappings.filter { visible.contains($0.value.frame) }
         var byFrame: [Int32: [String]] = [:]
-        for (key, m) in state.world.mappings.sorted(by: { $0.key < $1.key }) where m.frame >= 0 {
+        for (key, m) in shown.sorted(by: { $0.key < $1.key }) {
             byFrame[m.frame, default: []].append("\(key.holder.rawValue) \(m.via.rawValue) \(state.world.name(of: key.page))")
         }
         mappingsByFrame = byFrame
