@@ -22,9 +22,11 @@ struct LoadedScene {
     var variant: String?
 }
 
-/// Writes to standard error.
+/// Writes to standard error, line by line made safe: a message may quote a file name, an argument
+/// or a theme file, and none of them may send an escape sequence to the terminal.
 func printError(_ text: String) {
-    writeAll(Array((text + "\n").utf8), to: 2)
+    let safe = text.split(separator: "\n", omittingEmptySubsequences: false).map { Diagnostic.printable(String($0)) }
+    writeAll(Array((safe.joined(separator: "\n") + "\n").utf8), to: 2)
 }
 
 /// Finds and parses scenes and decks: paths first, then built-in names.
@@ -156,11 +158,12 @@ enum ThemeLoader {
             text = String(decoding: data, as: UTF8.self)
         } else {
             let names = BuiltinAssets.themes.keys.sorted().joined(separator: ", ")
-            throw CLIFailure(status: 66, message: "rmpviz: --theme \(name): no such theme file, and not a built-in theme (\(names))")
+            throw CLIFailure(status: 66, message: "rmpviz: --theme \(Diagnostic.printable(name)): no such theme file, and not a built-in theme (\(names))")
         }
         switch Theme.parse(text) {
         case .success(let theme): return theme
-        case .failure(let e): throw CLIFailure(status: 65, message: "\(name):\(e.line):1: error: \(e.message)")
+        case .failure(let e):
+            throw CLIFailure(status: 65, message: Diagnostic.printable("\(name):\(e.line):1: error: \(e.message)"))
         }
     }
 

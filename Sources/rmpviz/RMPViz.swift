@@ -16,6 +16,25 @@ struct RMPViz: ParsableCommand {
         version: "rmpviz 0.1.0",
         subcommands: [View.self, Check.self, Run.self, List.self, Present.self, Notes.self, ExportFrames.self, Bench.self],
         defaultSubcommand: View.self)
+
+    /// The argument parser's own `main`, except that its error messages (which quote the arguments)
+    /// are made safe before they reach the terminal.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                // Help, the version and completion scripts: our own text, printed as it is.
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                printError(message)
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }
 
 /// Runs a command body, turning a `CLIFailure` into its message and exit status.

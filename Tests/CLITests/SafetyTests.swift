@@ -31,6 +31,25 @@ import TestSupport
         }
     }
 
+    /// Arguments and theme files are quoted in error messages too: they are cleaned the same way.
+    @Test func escapesInArgumentsAndThemeFilesNeverReachStderrRaw() throws {
+        let tmp = try TempFolder()
+        defer { tmp.remove() }
+        let theme = try tmp.write("bad.theme", Array("name x\n".utf8) + [0x1B] + Array("[31mred #ffffff #000000\n".utf8))
+        let cases: [([String], Int32)] = [
+            (["run", "ghcb-upm", "--format", "\u{1B}[31mx"], 64),
+            (["run", "ghcb-upm", "--set", "upm=\u{1B}]0;t\u{07}"], 64),
+            (["export", "ghcb-upm", "--theme", theme], 65),
+            (["export", "ghcb-upm", "--theme", "\u{1B}[2Jnope"], 66),
+        ]
+        for (args, status) in cases {
+            let r = try BinaryRunner.run(args)
+            #expect(r.status == status, "\(args): status \(r.status)")
+            #expect(!r.err.isEmpty, "\(args): an error is printed")
+            #expect(unsafeTerminalBytes(r.stderr).isEmpty, "\(args): \(unsafeTerminalBytes(r.stderr))")
+        }
+    }
+
     @Test func controlCharacterInDeckNeverReachesStderrRaw() throws {
         let tmp = try TempFolder()
         defer { tmp.remove() }
