@@ -30,6 +30,7 @@ public enum TextWidth {
         if value >= 0x20 && value < 0x7F { return 1 }
         if isControl(scalar) { return 1 }  // shown as U+FFFD
         if value == 0x00AD { return 1 }  // soft hyphen: terminals show it
+        if isCommonSymbol(value) { return 1 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .lineSeparator, .paragraphSeparator:
             return 0
@@ -40,6 +41,12 @@ public enum TextWidth {
         if value < 0x1100 { return 1 }
         if isWide(value) || scalar.properties.isEmojiPresentation { return 2 }
         return 1
+    }
+
+    /// Arrows, box drawing, blocks and geometric shapes, "…" and "·": what every frame is drawn
+    /// with. All single-width spacing characters, answered without a Unicode property lookup.
+    static func isCommonSymbol(_ value: UInt32) -> Bool {
+        (0x2190...0x21FF).contains(value) || (0x2500...0x25FF).contains(value) || value == 0x2026 || value == 0x00B7
     }
 
     /// East Asian Wide and Fullwidth blocks (Unicode 15, condensed).
@@ -78,6 +85,7 @@ public enum TextWidth {
         }
         let scalars = character.unicodeScalars
         guard let base = scalars.first else { return nil }
+        if scalars.count == 1, isCommonSymbol(base.value) { return Glyph(text: String(character), width: 1) }
         if scalars.contains(where: isControl) { return .replacement }
         let baseWidth = width(of: base)
         guard baseWidth > 0 else { return nil }
