@@ -35,7 +35,8 @@ public struct FigletFont: Sendable {
         self.glyphs = glyphs
     }
 
-    /// The text in big letters, characters kerned (moved together until they touch).
+    /// The text in big letters, characters kerned (moved together until they touch). A character
+    /// the font lacks (anything but printable ASCII) is drawn as '?', so nothing draws blank.
     public func render(_ text: String) -> [String] {
         var rows = Array(repeating: "", count: height)
         for ch in text {

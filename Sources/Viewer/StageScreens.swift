@@ -12,7 +12,7 @@ struct TitleCard {
         guard !area.isEmpty else { return grid }
         var y = area.y + 1
         let scene = state.scene
-        let title = TextBox.sanitizedForFiglet(scene.title)
+        let title = scene.title
         if let font = state.font, let blocks = font.wrap(title, width: area.width),
            blocks.count * font.height <= area.height / 2 {
             for block in blocks {
@@ -40,12 +40,6 @@ struct TitleCard {
     }
 }
 
-extension TextBox {
-    /// FIGlet fonts cover printable ASCII: anything else becomes '?', so a title never draws blank.
-    static func sanitizedForFiglet(_ text: String) -> String {
-        String(text.map { $0.isASCII && !($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? true) ? $0 : "?" })
-    }
-}
 
 /// The speaker's screen for `rmpviz notes`: the step in big letters when it fits, the notes, what
 /// comes next and the time, all from the notes file.
@@ -92,7 +86,7 @@ public struct NotesScreen: Sendable {
         }
         y += 1
         // The notes in big letters when they fit on the screen, in bold plain text otherwise.
-        if let font, let blocks = font.wrap(TextBox.sanitizedForFiglet(notes.replacingNewlines()), width: area.width),
+        if let font, let blocks = font.wrap(notes.replacingNewlines(), width: area.width),
            blocks.count * font.height <= area.maxY - y - 2 {
             for block in blocks {
                 for row in block {
