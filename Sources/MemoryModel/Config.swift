@@ -1,100 +1,91 @@
-/// A model setting (`config KEY VALUE` or `set KEY VALUE`): its name, the values it takes, its default.
-public enum SettingKey: String, Sendable, Hashable, CaseIterable {
-    case upm
-    case directmapUnmap = "directmap-unmap"
-    case discardOnConvert = "discard-on-convert"
-    case allocator
-    case pfFixup = "pf-fixup"
-    case kmapGuard = "kmap-guard"
-    case rmpupdate
-    case panicOnOops = "panic-on-oops"
-    case asid
-
-    /// The words this key accepts; `asid` takes a number instead (see `asidRange`).
-    public var values: [String] {
-        switch self {
-        case .upm, .directmapUnmap, .discardOnConvert, .kmapGuard, .panicOnOops: ["on", "off"]
-        case .allocator: ["lifo", "lowest"]
-        case .pfFixup: ["off", "flip-shared"]
-        case .rmpupdate: ["ok", "fail"]
-        case .asid: []
-        }
-    }
-
-    public var defaultValue: String {
-        switch self {
-        case .upm, .directmapUnmap, .panicOnOops: "on"
-        case .discardOnConvert, .kmapGuard, .pfFixup: "off"
-        case .allocator: "lifo"
-        case .rmpupdate: "ok"
-        case .asid: "1"
-        }
-    }
-
-    public static let asidRange = 1...1023
-}
-
 /// Which free frame the allocator hands out next.
 public enum AllocatorPolicy: String, Sendable, Hashable {
     case lifo, lowest
 }
 
-/// Every setting of one run, with memory-model.md's defaults.
-public struct Config: Sendable, Hashable {
-    public var upm = true
-    public var directmapUnmap = true
-    public var discardOnConvert = false
-    public var allocator = AllocatorPolicy.lifo
-    public var pfFixup = false
-    public var kmapGuard = false
-    public var rmpupdateFails = false
-    public var panicOnOops = true
-    public var asid = 1
+/// What a guest access whose C-bit disagrees with the page leads to (memory-model.md, Access rules).
+public enum ImplicitConversion: String, Sendable, Hashable {
+    /// #NPF, or an exit when the page has no NPT entry (the thread's world).
+    case off
+    /// v5: KVM converts the frame in place on the #NPF.
+    case inPlace = "in-place"
+    /// mainline: KVM_EXIT_MEMORY_FAULT to the VMM.
+    case exit
+}
 
-    public init() {}
+/// Every setting of one run: a kernel, the settings given explicitly, and the resolved values the
+/// model reads. An explicit setting wins over the kernel's default whatever the order of the lines.
+public struct Config: Sendable, Hashable {
+    public private(set) var kernel = Kernel.default
+    /// Settings given explicitly (`config`, `set`, `--set`), the kernel excepted.
+    public private(set) var explicit: [SettingKey: String] = [:]
+
+    // The resolved values, kept as fields because the model reads them on every action.
+    public private(set) var upm = true
+    public private(set) var directmapUnmap = false
+    public private(set) var kvmMap = Via.pin
+    public private(set) var gmemLazy = true
+    public private(set) var implicitConversion = ImplicitConversion.exit
+    public private(set) var pscTerminates = true
+    public private(set) var postMapGuard = false
+    public private(set) var discardOnConvert = false
+    public private(set) var allocator = AllocatorPolicy.lifo
+    public private(set) var pfFixup = false
+    public private(set) var kmapGuard = false
+    public private(set) var rmpupdateFails = false
+    public private(set) var panicOnOops = false
+    public private(set) var asid = 1
+
+    public init(kernel: Kernel = .default) {
+        self.kernel = kernel
+        resolve()
+    }
 
     /// Applies one setting; returns a reason when the value is not one the key takes.
     @discardableResult
     public mutating func apply(_ key: SettingKey, _ value: String) -> String? {
-        if key == .asid {
-            guard let n = Config.parseNumber(value), SettingKey.asidRange.contains(n) else {
-                return "asid must be a number from 1 to 1023"
-            }
-            asid = n
-            return nil
+        if let problem = key.problem(with: value) { return problem }
+        if key == .kernel {
+            kernel = Kernel(rawValue: value) ?? kernel
+        } else {
+            explicit[key] = value
         }
-        guard key.values.contains(value) else {
-            return "'\(value)' is not a value of \(key.rawValue); valid values: \(key.values.joined(separator: ", "))"
-        }
-        let on = value == "on"
-        switch key {
-        case .upm: upm = on
-        case .directmapUnmap: directmapUnmap = on
-        case .discardOnConvert: discardOnConvert = on
-        case .allocator: allocator = value == "lowest" ? .lowest : .lifo
-        case .pfFixup: pfFixup = value == "flip-shared"
-        case .kmapGuard: kmapGuard = on
-        case .rmpupdate: rmpupdateFails = value == "fail"
-        case .panicOnOops: panicOnOops = on
-        case .asid: break
-        }
+        resolve()
         return nil
     }
 
-    /// The value of a key as a scene would write it.
+    /// The value of a key as a scene would write it: the explicit one, else the kernel's default.
     public func value(of key: SettingKey) -> String {
-        func onOff(_ b: Bool) -> String { b ? "on" : "off" }
-        switch key {
-        case .upm: return onOff(upm)
-        case .directmapUnmap: return onOff(directmapUnmap)
-        case .discardOnConvert: return onOff(discardOnConvert)
-        case .allocator: return allocator.rawValue
-        case .pfFixup: return pfFixup ? "flip-shared" : "off"
-        case .kmapGuard: return onOff(kmapGuard)
-        case .rmpupdate: return rmpupdateFails ? "fail" : "ok"
-        case .panicOnOops: return onOff(panicOnOops)
-        case .asid: return String(asid)
-        }
+        if key == .kernel { return kernel.rawValue }
+        return explicit[key] ?? key.spec.defaultValue(for: kernel)
+    }
+
+    /// Every setting after the kernel and the explicit ones, in memory-model.md's order.
+    public var resolved: [(key: SettingKey, value: String)] {
+        SettingKey.allCases.map { ($0, value(of: $0)) }
+    }
+
+    private mutating func resolve() {
+        func on(_ k: SettingKey) -> Bool { value(of: k) == "on" }
+        upm = on(.upm)
+        directmapUnmap = on(.directmapUnmap)
+        kvmMap = value(of: .kvmMap) == "kmap" ? .kmap : .pin
+        gmemLazy = value(of: .gmemAlloc) == "lazy"
+        implicitConversion = ImplicitConversion(rawValue: value(of: .implicitConversion)) ?? .off
+        pscTerminates = value(of: .pscError) == "terminate"
+        postMapGuard = on(.postMapGuard)
+        discardOnConvert = on(.discardOnConvert)
+        allocator = value(of: .allocator) == "lowest" ? .lowest : .lifo
+        pfFixup = value(of: .pfFixup) == "flip-shared"
+        kmapGuard = on(.kmapGuard)
+        rmpupdateFails = value(of: .rmpupdate) == "fail"
+        panicOnOops = on(.panicOnOops)
+        asid = Config.parseNumber(value(of: .asid)) ?? 1
+    }
+
+    /// Implicit conversion as the model applies it: `in-place` exists only without UPM.
+    public var effectiveImplicitConversion: ImplicitConversion {
+        implicitConversion == .inPlace && upm ? .off : implicitConversion
     }
 
     /// Decimal or 0x-hexadecimal, as the scene language writes numbers.

@@ -12,7 +12,8 @@ public enum Operation: Sendable, Hashable {
     case guestPValidate(PageTarget, on: Bool)
     /// `cbit` nil: the guest uses its own view of the page.
     case guestAccess(PageTarget, write: Bool, cbit: MemoryKind?)
-    case map(Holder, PageTarget, Via)
+    /// `via` nil: the holder's default (`kvm-map` for KVM, `kmap` for other host code).
+    case map(Holder, PageTarget, Via?)
     case unmap(Holder, PageTarget)
     case kernelAccess(Holder, PageTarget, write: Bool)
     case kvmExit(PageTarget)
@@ -23,6 +24,8 @@ public enum Operation: Sendable, Hashable {
     case vmmAlloc(PageTarget, MemoryKind)
     case vmmDiscard(PageTarget, MemoryKind)
     case vmmConvert(PageTarget, MemoryKind)
+    /// The VMM answers KVM's forwarded request with an error.
+    case vmmRefuse(PageTarget)
     case vmmAccess(PageTarget, write: Bool)
     case hostAlloc(String)
 
@@ -31,7 +34,7 @@ public enum Operation: Sendable, Hashable {
         case .guestPSC, .guestPValidate, .guestAccess: .guest
         case .map(let h, _, _), .unmap(let h, _), .kernelAccess(let h, _, _): h == .kvm ? .kvm : .host
         case .kvmExit, .kvmFaultIn, .kvmRMPUpdate, .kvmResume: .kvm
-        case .vmmSetAttr, .vmmAlloc, .vmmDiscard, .vmmConvert, .vmmAccess: .vmm
+        case .vmmSetAttr, .vmmAlloc, .vmmDiscard, .vmmConvert, .vmmRefuse, .vmmAccess: .vmm
         case .hostAlloc: .host
         }
     }
@@ -52,6 +55,7 @@ public enum Operation: Sendable, Hashable {
         case .vmmAlloc, .hostAlloc: "alloc"
         case .vmmDiscard: "discard"
         case .vmmConvert: "convert"
+        case .vmmRefuse: "refuse"
         }
     }
 
@@ -60,7 +64,7 @@ public enum Operation: Sendable, Hashable {
         case .guestPSC(let t, _), .guestPValidate(let t, _), .guestAccess(let t, _, _), .map(_, let t, _),
              .unmap(_, let t), .kernelAccess(_, let t, _), .kvmExit(let t), .kvmFaultIn(let t),
              .kvmRMPUpdate(let t, _), .vmmSetAttr(let t, _), .vmmAlloc(let t, _), .vmmDiscard(let t, _),
-             .vmmConvert(let t, _), .vmmAccess(let t, _):
+             .vmmConvert(let t, _), .vmmRefuse(let t), .vmmAccess(let t, _):
             t
         case .kvmResume: nil
         case .hostAlloc(let name): .kernel(name: name)
@@ -71,13 +75,14 @@ public enum Operation: Sendable, Hashable {
     /// it at the operation's line, for every variant.
     public func impossibility(under config: Config) -> String? {
         guard !config.upm else { return nil }
+        let because = config.explicit[.upm] == nil ? " (kernel \(config.kernel.rawValue) has 'upm off')" : ""
+        return upmReason.map { $0 + because }
+    }
+
+    private var upmReason: String? {
         switch self {
-        case .kvmExit: return "'kvm exit' forwards a request to the VMM (KVM_HC_MAP_GPA_RANGE), which needs 'upm on'"
-        case .vmmSetAttr: return "'vmm set-attr' (KVM_SET_MEMORY_ATTRIBUTES) needs 'upm on'"
-        case .vmmConvert: return "'vmm convert' needs 'upm on': without UPM a page is converted in place by 'kvm rmpupdate'"
-        case .vmmAlloc(_, .private), .vmmDiscard(_, .private):
-            return "the private fd exists only with 'upm on'"
-        default: return nil
+        case .vmmAlloc(_, .private), .vmmDiscard(_, .private): "the private fd exists only with 'upm on'"
+        default: spec?.needsUPM
         }
     }
 }

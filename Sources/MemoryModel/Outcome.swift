@@ -10,6 +10,7 @@ public enum OutcomeKind: String, Sendable, Hashable, CaseIterable {
     case hostPanic = "host-panic"
     case oops
     case outOfMemory = "out-of-memory"
+    case guestTerminated = "guest-terminated"
     case useAfterFree = "use-after-free"
     case lostWrite = "lost-write"
     case doubleAllocation = "double-allocation"
@@ -19,6 +20,9 @@ public enum OutcomeKind: String, Sendable, Hashable, CaseIterable {
     case guestVC = "guest-vc"
     case guestNPF = "guest-npf"
     case memoryFaultExit = "memory-fault-exit"
+    case implicitConversion = "implicit-conversion"
+    case pscWaited = "psc-waited"
+    case mapRefused = "map-refused"
     case conversionRefused = "conversion-refused"
     case rmpupdateFailed = "rmpupdate-failed"
     case efault
@@ -29,10 +33,10 @@ public enum OutcomeKind: String, Sendable, Hashable, CaseIterable {
 
     public var severity: Severity {
         switch self {
-        case .hostPanic, .oops, .outOfMemory: .fatal
+        case .hostPanic, .oops, .outOfMemory, .guestTerminated: .fatal
         case .useAfterFree, .invariantBroken: .error
         case .lostWrite, .doubleAllocation, .pfFixup, .guardFlip, .sigbus, .guestVC: .warning
-        case .guestNPF, .memoryFaultExit, .conversionRefused, .rmpupdateFailed, .efault,
+        case .guestNPF, .memoryFaultExit, .implicitConversion, .pscWaited, .mapRefused, .conversionRefused, .rmpupdateFailed, .efault,
              .ciphertextRead, .pvalidateNoupdate: .info
         }
     }

@@ -17,6 +17,7 @@ public enum PageAction: Sendable, Hashable {
     case setAttr(slot: Int32, MemoryKind)
     case alloc(slot: Int32, MemoryKind)
     case discard(slot: Int32, MemoryKind)
+    case refuse(slot: Int32)
     case vmmAccess(slot: Int32, write: Bool)
     case hostAlloc(String)
     /// A step with no operation still gets one action, so every step can be shown.
@@ -27,7 +28,7 @@ public enum PageAction: Sendable, Hashable {
         switch self {
         case .pscUnvalidate(let s), .pscRecord(let s, _), .pvalidate(let s, _), .guestAccess(let s, _, _),
              .kvmExit(let s), .faultIn(let s), .rmpupdate(let s, _), .setAttr(let s, _), .alloc(let s, _),
-             .discard(let s, _), .vmmAccess(let s, _):
+             .discard(let s, _), .refuse(let s), .vmmAccess(let s, _):
             s
         case .map(_, let r, _), .unmap(_, let r), .kernelAccess(_, let r, _):
             if case .guest(let s) = r { Int32(s) } else { nil }
@@ -52,6 +53,7 @@ public enum PageAction: Sendable, Hashable {
         case .setAttr(_, let k): "set-attr \(k.rawValue)"
         case .alloc(_, let k): "alloc \(k.rawValue)"
         case .discard(_, let k): "discard \(k.rawValue)"
+        case .refuse: "refuse"
         case .hostAlloc: "alloc"
         case .narrate: "narration"
         }
@@ -86,7 +88,9 @@ extension Operation {
             if goOn { _ = body(.vmgexit(pages: n)) }
         case .guestPValidate(let t, let on): _ = eachSlot(t) { body(.pvalidate(slot: $0, on: on)) }
         case .guestAccess(let t, let w, let c): _ = eachSlot(t) { body(.guestAccess(slot: $0, write: w, cbit: c)) }
-        case .map(let h, let t, let via): eachRef(t) { body(.map(h, $0, via)) }
+        case .map(let h, let t, let via):
+            let resolved = via ?? (h == .kvm ? config.kvmMap : .kmap)
+            eachRef(t) { body(.map(h, $0, resolved)) }
         case .unmap(let h, let t): eachRef(t) { body(.unmap(h, $0)) }
         case .kernelAccess(let h, let t, let w): eachRef(t) { body(.kernelAccess(h, $0, write: w)) }
         case .kvmExit(let t): _ = eachSlot(t) { body(.kvmExit(slot: $0)) }
@@ -98,9 +102,11 @@ extension Operation {
         case .vmmDiscard(let t, let k): _ = eachSlot(t) { body(.discard(slot: $0, k)) }
         case .vmmConvert(let t, let k):
             _ = eachSlot(t) { s in
-                guard body(.setAttr(slot: s, k)), body(.alloc(slot: s, k)) else { return false }
+                guard body(.setAttr(slot: s, k)) else { return false }
+                if !config.gmemLazy, !body(.alloc(slot: s, k)) { return false }
                 return config.discardOnConvert ? body(.discard(slot: s, k.other)) : true
             }
+        case .vmmRefuse(let t): _ = eachSlot(t) { body(.refuse(slot: $0)) }
         case .vmmAccess(let t, let w): _ = eachSlot(t) { body(.vmmAccess(slot: $0, write: w)) }
         case .hostAlloc(let name): _ = body(.hostAlloc(name))
         }
@@ -113,7 +119,7 @@ extension Operation {
         if case .guest(let p, let r)? = target { pages = p < geometry.slotStart.count ? r.count : 0 }
         switch self {
         case .guestPSC(_, let kind): return pages * (kind == .shared ? 2 : 1) + 1
-        case .vmmConvert: return pages * (config.discardOnConvert ? 3 : 2)
+        case .vmmConvert: return pages * (1 + (config.gmemLazy ? 0 : 1) + (config.discardOnConvert ? 1 : 0))
         case .kvmResume, .hostAlloc: return 1
         default: return pages
         }

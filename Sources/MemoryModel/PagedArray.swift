@@ -87,7 +87,8 @@ public struct ChunkedStack: Sendable, Equatable {
         for v in values.reversed() { push(v) }
     }
 
+    /// Searches from the top: the frame an action checks is most often the one it just freed.
     public func contains(_ value: Int32) -> Bool {
-        chunks.contains { $0.contains(value) }
+        chunks.reversed().contains { $0.lastIndex(of: value) != nil }
     }
 }

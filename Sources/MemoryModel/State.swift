@@ -23,6 +23,8 @@ public struct FrameState: Sendable, Hashable {
     public var pins: Int32 = 0
     /// Mappings the kmap guard can see (`kmap` or `pin`): kept here so the guard's check is O(1).
     public var trackedMappings: Int32 = 0
+    /// KVM's mappings that captured this frame (any `via` but `uaccess`), for the post-map guard.
+    public var kvmMappings: Int32 = 0
     /// RMP: Assigned (0 = hypervisor-owned, shared).
     public var assigned = false
     public var asid: UInt16 = 0
@@ -42,6 +44,8 @@ public struct PendingRequest: Sendable, Hashable {
     public var forwarded = false
     /// It met `conversion-refused` or `rmpupdate-failed`: it will fail at `kvm resume`.
     public var failed = false
+    /// The VMM refused it (`vmm refuse`): it will fail at `kvm resume`.
+    public var refused = false
 }
 
 /// A nested page table entry: the frame and whether it maps it private (C-bit set) or shared.

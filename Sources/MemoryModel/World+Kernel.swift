@@ -30,6 +30,11 @@ extension World {
             return
         }
         guard let f = lookUpFrame(ref) else { return }
+        if holder == .kvm, config.postMapGuard, frames[Int(f)].assigned {
+            raise(Outcome(kind: .mapRefused, page: name(of: ref), gfn: gfn(of: ref), frame: geometry.pfn(f),
+                          reason: "sev_post_map_gfn() (patch 39/45) refused KVM's \(via.rawValue) of pfn \(pfnText(f)): it is assigned in the RMP; the map fails with -EBUSY and KVM has no mapping of \(name(of: ref))"))
+            return
+        }
         if via.isTracked, config.kmapGuard, frames[Int(f)].assigned {
             // kmap() cannot fail, so the guard must make the frame shared before mapping it.
             let g = frames[Int(f)].rmpGFN
@@ -39,7 +44,7 @@ extension World {
                 raise(Outcome(
                     kind: .hostPanic, page: name(of: ref), gfn: gfn(of: ref),
                     frame: geometry.pfn(f),
-                    reason: "\(holder.rawValue): \(via.rawValue)() of pfn \(pfnText(f)) cannot fail, but RMPUPDATE to shared returned FAIL_INUSE: the page stays guest-owned; BUG_ON in the map path"))
+                    reason: "\(holder.rawValue): \(via.rawValue)() of pfn \(pfnText(f)) cannot fail, but RMPUPDATE to shared returned FAIL_INUSE: the page stays guest-owned and the map cannot go on (illustration: the guard was never written, so no kernel has this path)"))
                 return
             }
             raise(Outcome(kind: .guardFlip, page: name(of: ref), gfn: gfn(of: ref), frame: geometry.pfn(f),
@@ -48,6 +53,7 @@ extension World {
         updateFrame(f) {
             if via == .pin { $0.pins += 1 }
             if via.isTracked { $0.trackedMappings += 1 }
+            if holder == .kvm { $0.kvmMappings += 1 }
         }
         setMapping(key, Mapping(via: via, frame: f, ownerAtMap: frames[Int(f)].owner))
     }
@@ -56,11 +62,12 @@ extension World {
         let key = MappingKey(holder: holder, page: ref)
         guard let m = mappings[key] else { return }
         setMapping(key, nil)
-        guard m.via.isTracked, m.frame >= 0 else { return }
+        guard m.frame >= 0 else { return }
         let f = m.frame
         updateFrame(f) {
-            $0.trackedMappings = max(0, $0.trackedMappings - 1)
+            if m.via.isTracked { $0.trackedMappings = max(0, $0.trackedMappings - 1) }
             if m.via == .pin { $0.pins = max(0, $0.pins - 1) }
+            if holder == .kvm { $0.kvmMappings = max(0, $0.kvmMappings - 1) }
         }
         guard m.via == .pin else { return }
         let frame = frames[Int(f)]

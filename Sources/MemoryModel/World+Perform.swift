@@ -19,6 +19,7 @@ extension World {
         case .setAttr(let s, let kind): setAttribute(slot: s, kind: kind)
         case .alloc(let s, let kind): _ = fillHole(slot: s, side: kind)
         case .discard(let s, let kind): discard(slot: s, side: kind)
+        case .refuse(let s): updatePage(s) { if $0.pending != nil { $0.pending?.refused = true } }
         case .vmmAccess(let s, let w): vmmAccess(slot: s, write: w)
         case .hostAlloc(let name):
             let k = kernelObjects.count
@@ -61,6 +62,9 @@ extension World {
     /// RMPUPDATE with every rule that applies to it: the kmap guard when assigning, `rmpupdate
     /// fail`, and the direct map. Returns whether the entry changed as asked.
     mutating func rmpupdate(_ f: Int32, to kind: MemoryKind, gfn g: Int, slot: Int32?, page: String) -> Bool {
+        if kind == .private, config.postMapGuard, frames[Int(f)].kvmMappings > 0 {
+            waitForKVM(f, gfn: g, page: page)
+        }
         if kind == .private, config.kmapGuard, hasTrackedMapping(f) {
             raise(Outcome(kind: .conversionRefused, page: page, gfn: g, frame: geometry.pfn(f),
                           reason: "pfn \(pfnText(f)) has a kmap/pin reference: the guard refuses RMPUPDATE to private"))
@@ -91,6 +95,16 @@ extension World {
             }
         }
         return true
+    }
+
+    /// The post-map guard's PSC wait (patch 39/45): synchronize_srcu_expedited() until KVM is done
+    /// with the frame; KVM's mappings of it are dropped as by `kvm unmap`.
+    mutating func waitForKVM(_ f: Int32, gfn g: Int, page: String) {
+        let keys = mappings.filter { $0.key.holder == .kvm && $0.value.frame == f }.keys.sorted()
+        for key in keys { unmap(holder: .kvm, ref: key.page) }
+        let names = keys.map { name(of: $0.page) }.joined(separator: ", ")
+        raise(Outcome(kind: .pscWaited, page: page, gfn: g, frame: geometry.pfn(f),
+                      reason: "post-map guard (patch 39/45): the RMPUPDATE of pfn \(pfnText(f)) to private waited (synchronize_srcu_expedited()) until KVM unmapped \(names)"))
     }
 
     // MARK: - Guest operations
@@ -136,20 +150,36 @@ extension World {
         }
     }
 
-    /// The frame a guest access reaches. Without an NPT entry, a C-bit that disagrees with the
-    /// attribute exits to the VMM (the access does not happen); one that agrees makes KVM fault the
-    /// page in first.
+    /// The frame a guest access reaches (memory-model.md, Guest access rules 1–3), or nil when the
+    /// access does not happen. Rule 4, the RMP check, is the caller's.
     mutating func guestFrame(slot s: Int32, cbit c: MemoryKind, what: String) -> Int32? {
+        let mode = config.effectiveImplicitConversion
+        let attribute = pages[Int(s)].attribute
+        func exitToVMM() -> Int32? {
+            let flag = c == .private ? " with KVM_MEMORY_EXIT_FLAG_PRIVATE" : ""
+            raise(Outcome(kind: .memoryFaultExit, page: name(s), gfn: gfn(s),
+                          reason: "\(what): the attribute is \(attribute.rawValue): KVM_EXIT_MEMORY_FAULT\(flag) to the VMM, the access does not happen"))
+            return nil
+        }
+        if mode == .exit, c != attribute { return exitToVMM() }
         if pages[Int(s)].npt == nil {
-            let attribute = pages[Int(s)].attribute
-            guard c == attribute else {
-                raise(Outcome(kind: .memoryFaultExit, page: name(s), gfn: gfn(s),
-                              reason: "\(what): the attribute is \(attribute.rawValue): KVM_EXIT_MEMORY_FAULT to the VMM, the access does not happen"))
-                return nil
-            }
+            if mode != .inPlace, c != attribute { return exitToVMM() }
             faultIn(slot: s)
         }
-        return pages[Int(s)].npt?.frame
+        guard let f = pages[Int(s)].npt?.frame else { return nil }
+        guard mode == .inPlace else { return f }
+        let frame = frames[Int(f)]
+        let disagrees = c == .private ? !frame.assigned : isAssignedToGuest(frame, gfn: gfn(s))
+        guard disagrees else { return f }
+        // v5's #NPF handler converts the frame to the C-bit's kind, as `kvm rmpupdate` does.
+        guard kvmRMPUpdate(slot: s, kind: c), let converted = pages[Int(s)].npt?.frame else {
+            raise(Outcome(kind: .guestNPF, page: name(s), gfn: gfn(s), frame: geometry.pfn(f),
+                          reason: "\(what): #NPF; KVM's in-place conversion of pfn \(pfnText(f)) to \(c.rawValue) did not happen, so the access does not either"))
+            return nil
+        }
+        raise(Outcome(kind: .implicitConversion, page: name(s), gfn: gfn(s), frame: geometry.pfn(converted),
+                      reason: "\(what): #NPF; KVM converted pfn \(pfnText(converted)) to \(c.rawValue) in place (RMPUPDATE) and retried (SNP host patches v5)"))
+        return converted
     }
 
     /// The RMP check of a private guest access: assigned, to this guest's ASID, at this gfn.
@@ -179,25 +209,34 @@ extension World {
         updatePage(s) { $0.npt = NPTEntry(frame: f, kind: kind) }
     }
 
-    mutating func kvmRMPUpdate(slot s: Int32, kind: MemoryKind) {
+    @discardableResult
+    mutating func kvmRMPUpdate(slot s: Int32, kind: MemoryKind) -> Bool {
         let side: MemoryKind = config.upm ? kind : .shared
-        guard let f = fillHole(slot: s, side: side) else { return }
-        guard rmpupdate(f, to: kind, gfn: gfn(s), slot: s, page: name(s)) else { return }
+        guard let f = fillHole(slot: s, side: side) else { return false }
+        guard rmpupdate(f, to: kind, gfn: gfn(s), slot: s, page: name(s)) else { return false }
         updatePage(s) {
             $0.attribute = kind
             $0.npt = NPTEntry(frame: f, kind: kind)
         }
+        return true
     }
 
     mutating func resume() {
+        var firstFailed: (slot: Int32, request: PendingRequest)?
         for rank in 0..<geometry.slotCount {
             let s = Int32(geometry.slot(atGFNRank: rank))
             guard let req = pages[Int(s)].pending else { continue }
+            let failed = req.failed || req.refused
+            if failed, firstFailed == nil { firstFailed = (s, req) }
             updatePage(s) {
-                if !req.failed { $0.guestView = req.kind }
+                if !failed { $0.guestView = req.kind }
                 $0.pending = nil
             }
         }
+        guard config.pscTerminates, let (s, req) = firstFailed else { return }
+        let why = req.refused ? "the VMM refused it" : "its RMPUPDATE did not happen"
+        raise(Outcome(kind: .guestTerminated, page: name(s), gfn: gfn(s),
+                      reason: "the Page State Change of gfn \(hex(gfn(s))) to \(req.kind.rawValue) failed (\(why)): the guest asks to be terminated (GHCB_TERM_PSC); the VMM sees KVM_EXIT_SYSTEM_EVENT (SEV_TERM)"))
     }
 
     // MARK: - VMM operations

@@ -93,10 +93,11 @@ extension World {
         }
         updateFrame(f) {
             // A stale kernel mapping outlives the frame's owners: the guard still sees it.
-            let tracked = $0.trackedMappings
+            let (tracked, kvm) = ($0.trackedMappings, $0.kvmMappings)
             $0 = FrameState()
             $0.owner = owner
             $0.trackedMappings = tracked
+            $0.kvmMappings = kvm
         }
         return f
     }
@@ -104,9 +105,10 @@ extension World {
     /// Returns a frame to the free list. The caller has made it shared first.
     mutating func release(_ f: Int32) {
         updateFrame(f) {
-            let tracked = $0.trackedMappings
+            let (tracked, kvm) = ($0.trackedMappings, $0.kvmMappings)
             $0 = FrameState()
             $0.trackedMappings = tracked
+            $0.kvmMappings = kvm
         }
         freed.push(f)
         if recording { journal.append(.freedPush(f)) }

@@ -5,14 +5,6 @@ enum KernelUse {
     case forbidden, allowed
 }
 
-/// The verbs of each actor (memory-model.md, Operations), in the order messages list them.
-let verbsByActor: [Actor: [String]] = [
-    .guest: ["psc", "pvalidate", "read", "write"],
-    .kvm: ["map", "unmap", "read", "write", "exit", "fault-in", "rmpupdate", "resume"],
-    .vmm: ["set-attr", "alloc", "discard", "convert", "read", "write"],
-    .host: ["alloc", "map", "unmap", "read", "write"],
-]
-
 private let kinds = MemoryKind.allCases.map(\.rawValue)
 
 extension SceneParser {
@@ -27,7 +19,7 @@ extension SceneParser {
 
     private mutating func operation(_ tokens: [Token], line: Int) -> Operation? {
         guard let actor = Actor(rawValue: tokens[0].text) else { return nil }
-        let verbs = verbsByActor[actor] ?? []
+        let verbs = VerbSpec.words(of: actor)
         let args = Array(tokens.dropFirst().filter { $0.kind != .option })
         guard let verbToken = args.first else {
             sink.error("'\(actor.rawValue)' needs a verb", at: endOf(tokens, line: line),
@@ -35,53 +27,40 @@ extension SceneParser {
             return nil
         }
         let verb = verbToken.text
-        guard verbToken.kind == .word, verbs.contains(verb) else {
+        guard verbToken.kind == .word, let spec = VerbSpec.named(actor, verb) else {
             sink.error("unknown verb \(quoted(verb)) for '\(actor.rawValue)'" + Suggest.didYouMean(verb, in: verbs),
                        at: verbToken.location(line: line),
                        hint: "verbs of \(actor.rawValue): " + verbs.joined(separator: ", "))
             return nil
         }
-        guard let options = options(tokens, allowed: verb == "map" ? ["via"] : [], line: line) else { return nil }
+        guard let options = options(tokens, allowed: spec.shape == .pageVia ? ["via"] : [], line: line) else { return nil }
         var shape = OperandReader(tokens: tokens, args: Array(args.dropFirst()), line: line)
-        let holder: Holder = actor == .kvm ? .kvm : .host
-        let kernel: KernelUse = actor == .host ? .allowed : .forbidden
-
-        switch (actor, verb) {
-        case (_, "resume"):
-            return shape.done(&sink) ? .kvmResume : nil
-        case (.host, "alloc"):
-            guard let nameToken = shape.required(&sink, needs: "a name for the kernel object"), shape.done(&sink)
-            else { return nil }
-            return hostAlloc(nameToken, line: line)
+        var operands = Operands()
+        switch spec.shape {
+        case .nothing:
+            return shape.done(&sink) ? spec.make(operands) : nil
+        case .name:
+            guard let nameToken = shape.required(&sink, needs: "a name for the kernel object"), shape.done(&sink),
+                  case .hostAlloc(let name)? = hostAlloc(nameToken, line: line) else { return nil }
+            operands.name = name
+            return spec.make(operands)
         default:
             break
         }
         guard let pageToken = shape.required(&sink, needs: "a page") else { return nil }
-        let target = pageArgument(pageToken, line: line, kernel: kernel,
-                                  statement: "\(actor.rawValue) \(verb)")
-        switch (actor, verb) {
-        case (.guest, "psc"), (.kvm, "rmpupdate"), (.vmm, "set-attr"), (.vmm, "alloc"), (.vmm, "discard"),
-             (.vmm, "convert"):
-            guard let kindWord = shape.choice(&sink, kinds, needs: "'private' or 'shared'"), shape.done(&sink),
-                  let target, let kind = MemoryKind(rawValue: kindWord) else { return nil }
-            switch verb {
-            case "psc": return .guestPSC(target, kind)
-            case "rmpupdate": return .kvmRMPUpdate(target, kind)
-            case "set-attr": return .vmmSetAttr(target, kind)
-            case "alloc": return .vmmAlloc(target, kind)
-            case "discard": return .vmmDiscard(target, kind)
-            default: return .vmmConvert(target, kind)
-            }
-        case (.guest, "pvalidate"):
-            guard let onOff = shape.choice(&sink, ["on", "off"], needs: "'on' or 'off'"), shape.done(&sink),
-                  let target else { return nil }
-            return .guestPValidate(target, on: onOff == "on")
-        case (.guest, "read"), (.guest, "write"):
-            let cbit = shape.optionalChoice(&sink, kinds)
-            guard shape.done(&sink), let target, let cbit else { return nil }
-            return .guestAccess(target, write: verb == "write", cbit: cbit.flatMap { MemoryKind(rawValue: $0) })
-        case (_, "map"):
-            var via = Via.kmap
+        operands.target = pageArgument(pageToken, line: line, kernel: actor == .host ? .allowed : .forbidden,
+                                       statement: "\(actor.rawValue) \(verb)")
+        switch spec.shape {
+        case .pageKind:
+            guard let word = shape.choice(&sink, kinds, needs: "'private' or 'shared'") else { return nil }
+            operands.kind = MemoryKind(rawValue: word)
+        case .pageOnOff:
+            guard let word = shape.choice(&sink, ["on", "off"], needs: "'on' or 'off'") else { return nil }
+            operands.on = word == "on"
+        case .pageOptionalCBit:
+            guard let cbit = shape.optionalChoice(&sink, kinds) else { return nil }
+            operands.kind = cbit.flatMap { MemoryKind(rawValue: $0) }
+        case .pageVia:
             if let v = options["via"] {
                 let names = Via.allCases.map(\.rawValue)
                 guard !v.valueIsString, let parsed = Via(rawValue: v.value) else {
@@ -89,21 +68,13 @@ extension SceneParser {
                                at: v.valueLocation(line: line), hint: "valid values: " + names.joined(separator: ", "))
                     return nil
                 }
-                via = parsed
+                operands.via = parsed
             }
-            guard shape.done(&sink), let target else { return nil }
-            return .map(holder, target, via)
-        default:
-            guard shape.done(&sink), let target else { return nil }
-            switch verb {
-            case "unmap": return .unmap(holder, target)
-            case "exit": return .kvmExit(target)
-            case "fault-in": return .kvmFaultIn(target)
-            default:
-                let write = verb == "write"
-                return actor == .vmm ? .vmmAccess(target, write: write) : .kernelAccess(holder, target, write: write)
-            }
+        case .page, .nothing, .name:
+            break
         }
+        guard shape.done(&sink) else { return nil }
+        return spec.make(operands)
     }
 
     private mutating func hostAlloc(_ t: Token, line: Int) -> Operation? {

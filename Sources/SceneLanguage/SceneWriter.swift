@@ -37,19 +37,15 @@ public func formatScene(_ scene: Scene) -> String {
 
 /// An operation in its canonical spelling, e.g. "kvm map ghcb via=kmap" or "guest psc buf[1..2] private".
 public func formatOperation(_ op: Operation, layout: Layout) -> String {
-    let head = "\(op.actor.rawValue) \(op.verb)"
-    let page = op.target.map { formatPageTarget($0, layout: layout) } ?? ""
-    switch op {
-    case .guestPSC(_, let k), .kvmRMPUpdate(_, let k), .vmmSetAttr(_, let k), .vmmAlloc(_, let k),
-         .vmmDiscard(_, let k), .vmmConvert(_, let k):
-        return "\(head) \(page) \(k.rawValue)"
-    case .guestPValidate(_, let on): return "\(head) \(page) \(on ? "on" : "off")"
-    case .guestAccess(_, _, let cbit): return "\(head) \(page)" + (cbit.map { " \($0.rawValue)" } ?? "")
-    case .map(_, _, let via): return "\(head) \(page) via=\(via.rawValue)"
-    case .kvmResume: return head
-    case .hostAlloc(let name): return "\(head) \(name)"
-    case .unmap, .kernelAccess, .kvmExit, .kvmFaultIn, .vmmAccess: return "\(head) \(page)"
+    var words = ["\(op.actor.rawValue) \(op.verb)"]
+    if case .hostAlloc(let name) = op {
+        words.append(name)
+    } else if let target = op.target {
+        words.append(formatPageTarget(target, layout: layout))
     }
+    if let word = op.argumentWord { words.append(word) }
+    if case .map(_, _, let via?) = op { words.append("via=\(via.rawValue)") }
+    return words.joined(separator: " ")
 }
 
 /// `NAME` for a whole declaration, `NAME[i]` or `NAME[i..j]` for part of it.

@@ -27,6 +27,7 @@ struct GoldenTests {
     @Test func html() {
         let tiny = sceneTraces("""
             title "Two variants"
+            config kernel thread
             config upm on
             pfns 0x100..0x103
             page p gfn=0x10 shared

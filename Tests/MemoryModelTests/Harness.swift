@@ -10,7 +10,7 @@ typealias Severity = MemoryModel.Severity
 
 /// Reads "key value" settings into a Config, failing the test on a value the key does not take.
 func config(_ settings: [String]) -> Config {
-    var c = Config()
+    var c = Config(kernel: .thread)  // version 1 of the model: these tests are its rows
     for s in settings {
         let w = s.split(separator: " ").map(String.init)
         guard let key = SettingKey(rawValue: w[0]) else { preconditionFailure("bad key \(s)") }

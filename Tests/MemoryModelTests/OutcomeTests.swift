@@ -5,11 +5,12 @@ import TestSupport
 /// memory-model.md, Outcomes, and the RMPUPDATE rules (kmap guard, rmpupdate fail).
 @Suite struct OutcomeTests {
     static let table: [(String, Severity)] = [
-        ("host-panic", .fatal), ("oops", .fatal), ("out-of-memory", .fatal),
+        ("host-panic", .fatal), ("oops", .fatal), ("out-of-memory", .fatal), ("guest-terminated", .fatal),
         ("use-after-free", .error),
         ("lost-write", .warning), ("double-allocation", .warning), ("pf-fixup", .warning),
         ("guard-flip", .warning), ("sigbus", .warning), ("guest-vc", .warning),
-        ("guest-npf", .info), ("memory-fault-exit", .info), ("conversion-refused", .info),
+        ("guest-npf", .info), ("memory-fault-exit", .info), ("implicit-conversion", .info), ("psc-waited", .info),
+        ("map-refused", .info), ("conversion-refused", .info),
         ("rmpupdate-failed", .info), ("efault", .info), ("ciphertext-read", .info), ("pvalidate-noupdate", .info),
     ]
 

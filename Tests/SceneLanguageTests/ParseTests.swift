@@ -77,7 +77,7 @@ func parsed(_ text: String, path: String = "t.scene") throws -> Scene {
     ("vmm discard b[0..1] shared", .vmmDiscard(.guest(page: 1, indices: 0...1), .shared)),
     ("vmm set-attr b private", .vmmSetAttr(.guest(page: 1, indices: 0...2), .private)),
     ("guest pvalidate b[0x2] on", .guestPValidate(.guest(page: 1, indices: 2...2), on: true)),
-    ("host map a", .map(.host, .guest(page: 0, indices: 0...0), .kmap)),
+    ("host map a", .map(.host, .guest(page: 0, indices: 0...0), nil)),  // the run picks the default
     ("host read a", .kernelAccess(.host, .guest(page: 0, indices: 0...0), write: false)),
     ("kvm   unmap\ta   # gone", .unmap(.kvm, .guest(page: 0, indices: 0...0))),
 ])
@@ -134,7 +134,7 @@ func operationGrammar(text: String, expected: Operation) throws {
         """
     let scene = try parsed(text)
     #expect(scene.layout.framesNeeded == 0x80000)
-    #expect(scene.steps[0].operations[0].operation == .map(.kvm, .guest(page: 0, indices: 262_143...262_143), .kmap))
+    #expect(scene.steps[0].operations[0].operation == .map(.kvm, .guest(page: 0, indices: 262_143...262_143), nil))
 }
 
 @Test func parsesAFileNearTheSizeLimit() throws {

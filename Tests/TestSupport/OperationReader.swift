@@ -34,7 +34,7 @@ public func operation(_ text: String, _ layout: Layout) -> Operation {
     case ("guest", "read"), ("guest", "write"):
         return .guestAccess(target(2), write: w[1] == "write", cbit: w.count > 3 ? kind(w[3]) : nil)
     case ("kvm", "map"), ("host", "map"):
-        var via = Via.kmap
+        var via: Via?  // the holder's default, as the language leaves it
         if w.count > 3 {
             guard w[3].hasPrefix("via="), let v = Via(rawValue: String(w[3].dropFirst(4))) else {
                 preconditionFailure("bad via in '\(text)'")
@@ -53,6 +53,7 @@ public func operation(_ text: String, _ layout: Layout) -> Operation {
     case ("vmm", "alloc"): return .vmmAlloc(target(2), kind(w[3]))
     case ("vmm", "discard"): return .vmmDiscard(target(2), kind(w[3]))
     case ("vmm", "convert"): return .vmmConvert(target(2), kind(w[3]))
+    case ("vmm", "refuse"): return .vmmRefuse(target(2))
     case ("vmm", "read"), ("vmm", "write"): return .vmmAccess(target(2), write: w[1] == "write")
     case ("host", "alloc"): return .hostAlloc(w[2])
     default: preconditionFailure("unknown operation '\(text)'")

@@ -372,6 +372,7 @@ extension ViewerState {
     /// The discard run of the GHCB scene, with two steps after the panic.
     static let earlyPanic = """
         title "Panic before the end"
+        config kernel thread
         config upm on
         config directmap-unmap on
         config discard-on-convert on
