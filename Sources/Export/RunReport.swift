@@ -6,6 +6,8 @@ import StepEngine
 public enum RunReport {
     /// One readable line per action, then the ending.
     public static func text(_ trace: Trace, _ emit: (String) -> Void) {
+        emit("kernel: \(trace.config.kernel.rawValue) (\(trace.config.kernel.summary)); settings: "
+             + trace.config.resolved.filter { $0.key != .kernel }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))
         for i in 0..<trace.actionCount {
             let r = trace.records[i]
             var line = "step \(r.step + 1) · action \(i + 1) · \(actorName(trace, i)) · \(trace.title(of: i))"
@@ -47,6 +49,12 @@ public enum RunReport {
         end.add("steps_run", trace.stepsRun)
         end.add("steps", trace.stepCount)
         end.add("variant", trace.variant?.name)
+        end.add("kernel", trace.config.kernel.rawValue)
+        var settings = JSONObject()
+        for (key, value) in trace.config.resolved where key != .kernel {
+            if key == .asid { settings.add(key.rawValue, trace.config.asid) } else { settings.add(key.rawValue, value) }
+        }
+        end.addRaw("settings", settings.text)
         emit(end.text)
     }
 

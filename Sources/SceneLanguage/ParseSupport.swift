@@ -40,7 +40,7 @@ struct DiagnosticSink {
 }
 
 /// "Did you mean" for misspelt names: the nearest candidate by edit distance, if it is close enough.
-enum Suggest {
+public enum Suggest {
     /// Optimal string alignment distance (Levenshtein plus swaps of neighbours, the commonest typo).
     static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty { return b.count }
@@ -79,7 +79,7 @@ enum Suggest {
     }
 
     /// "; did you mean 'x'?" or nothing.
-    static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String {
+    public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String {
         guard let near = nearest(word, in: candidates) else { return "" }
         return "; did you mean '\(near)'?"
     }

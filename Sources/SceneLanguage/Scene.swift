@@ -25,6 +25,8 @@ public struct Scene: Sendable, Hashable {
     /// Expectations written before the first variant: they hold for every run.
     public var expectations: [Expectation]
     public var variants: [Variant]
+    /// Settings from the command line (`--kernel`, `--set`): they win over `config` and `set` lines.
+    public var overrides: [Setting] = []
 
     public init(path: String, title: String, source: String? = nil, about: [String] = [], config: [Setting] = [],
                 layout: Layout, steps: [Step], expectations: [Expectation] = [], variants: [Variant] = []) {
@@ -46,11 +48,50 @@ public struct Scene: Sendable, Hashable {
         return c
     }
 
-    /// The config of one variant: the declared config, then the variant's `set` lines.
+    /// The config of one variant: the declared config, then the variant's `set` lines, then the
+    /// command line's overrides.
     public func config(for variant: Variant?) -> Config {
         var c = baseConfig
-        for s in variant?.settings ?? [] { c.apply(s.key, s.value) }
+        for s in (variant?.settings ?? []) + overrides { c.apply(s.key, s.value) }
         return c
+    }
+
+    /// Every run of the scene: its variants, or one run with no variant.
+    public var runs: [Variant?] { variants.isEmpty ? [nil] : variants.map { $0 } }
+
+    /// The scene with command-line settings; refused, with the operations' lines, when a run's
+    /// resolved settings make an operation impossible (an operation that needs UPM under `upm off`).
+    public func applying(_ overrides: [Setting]) -> Result<Scene, Diagnostics> {
+        var s = self
+        s.overrides = overrides
+        let problems = s.operationProblems()
+        return problems.isEmpty ? .success(s) : .failure(Diagnostics(problems))
+    }
+
+    /// Operations a run's settings make impossible, at their lines (memory-model.md, Settings).
+    public func operationProblems(limit: Int = SceneLimits.errors) -> [Diagnostic] {
+        // Variants often share a config: each distinct one is checked once per operation.
+        var configs: [(name: String?, config: Config)] = []
+        for v in runs {
+            let c = config(for: v)
+            if !configs.contains(where: { $0.config == c }) { configs.append((v?.name, c)) }
+        }
+        let origin = overrides.isEmpty ? "" : "with " + overrides.map { s in
+            s.key == .kernel ? "--kernel \(s.value)" : "--set \(s.key.rawValue)=\(s.value)"
+        }.joined(separator: " ") + ": "
+        var out: [Diagnostic] = []
+        for step in steps {
+            for line in step.operations {
+                guard out.count < limit else { return out }
+                for run in configs {
+                    guard let reason = line.operation.impossibility(under: run.config) else { continue }
+                    let prefix = run.name.map { "in variant '\($0)': " } ?? ""
+                    out.append(Diagnostic(path: path, location: line.location, message: origin + prefix + reason))
+                    break
+                }
+            }
+        }
+        return out
     }
 }
 

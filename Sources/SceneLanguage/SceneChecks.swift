@@ -71,21 +71,8 @@ extension SceneParser {
     /// An operation the model cannot do under a config (e.g. `kvm exit` without UPM) is a scene error,
     /// not a surprise at run time: checked against each config the scene runs with.
     private mutating func checkOperations() {
-        let base = Scene(path: "", title: "", config: config, layout: Layout(pages: []), steps: [])
-        let runs: [(name: String?, config: Config)] = variants.isEmpty
-            ? [(nil, base.baseConfig)]
-            : variants.map { ($0.name, base.config(for: $0)) }
-        // Variants often share a config; each distinct one is checked once per operation.
-        for step in steps {
-            for line in step.operations {
-                guard !sink.isFull else { return }
-                for run in runs {
-                    guard let reason = line.operation.impossibility(under: run.config) else { continue }
-                    let prefix = run.name.map { "in variant '\($0)': " } ?? ""
-                    sink.error(prefix + reason, at: line.location)
-                    break
-                }
-            }
-        }
+        let probe = Scene(path: sink.path, title: "", config: config, layout: Layout(pages: []), steps: steps,
+                          variants: variants)
+        for d in probe.operationProblems() { sink.error(d.message, at: d.location, hint: d.hint) }
     }
 }

@@ -9,11 +9,11 @@ public enum Engine {
         return scene.variants.indices.map { run(scene, variant: $0) }
     }
 
-    /// One run. `variant` indexes `scene.variants`; nil (or out of range) runs the declared config.
-    public static func run(_ scene: Scene, variant: Int?, overrides: [(SettingKey, String)] = []) -> Trace {
+    /// One run. `variant` indexes `scene.variants`; nil (or out of range) runs the declared config,
+    /// with the scene's command-line overrides on top.
+    public static func run(_ scene: Scene, variant: Int?) -> Trace {
         let v = variant.flatMap { scene.variants.indices.contains($0) ? scene.variants[$0] : nil }
-        var config = scene.config(for: v)
-        for (k, value) in overrides { config.apply(k, value) }
+        let config = scene.config(for: v)
         var run = Run(world: World(layout: scene.layout, config: config))
         run.execute(scene.steps)
         return Trace(scene: scene, variant: v, variantIndex: v == nil ? nil : variant, config: config,

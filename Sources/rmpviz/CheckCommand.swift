@@ -21,16 +21,19 @@ struct Check: ParsableCommand {
     @Option(help: "Also render every frame of every run at COLSxROWS and list what does not fit (exit 1 if anything).")
     var fit: String?
 
+    @OptionGroup var settings: SettingOptions
+
     func run() throws {
         try exiting { () throws(CLIFailure) in
             var failed = false
             var sceneError: CLIFailure?
             var unreadable: CLIFailure?
+            let overrides = try settings.overrides()
             let fitSize = try fit.map { s throws(CLIFailure) in try parseSize(s, option: "--fit") }
             for reference in scenes {
                 let loaded: [LoadedScene]
                 do throws(CLIFailure) {
-                    loaded = try SceneLoader.load(reference)
+                    loaded = try SceneLoader.load(reference, overrides: overrides)
                 } catch {
                     printError(error.message)
                     if error.status == 66 { unreadable = unreadable ?? error } else { sceneError = sceneError ?? error }
@@ -89,7 +92,8 @@ enum CheckReport {
         for t in traces {
             let variant = t.variant?.name ?? "-"
             let path = Diagnostic.printable(scene.path)
-            out.append(Line(text: "\(t.passed ? "ok  " : "FAIL") \(path) \(variant) \(t.ending)", ok: t.passed))
+            out.append(Line(text: "\(t.passed ? "ok  " : "FAIL") \(path) \(variant) \(t.ending) (kernel \(t.config.kernel.rawValue))",
+                            ok: t.passed))
             for e in t.expectations where !e.passed {
                 let at = e.expectation.location
                 out.append(Line(text: "  \(path):\(at.line):\(at.column): \(Diagnostic.printable(e.text)): \(Diagnostic.printable(e.detail))", ok: false))

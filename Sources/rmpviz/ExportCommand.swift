@@ -28,6 +28,8 @@ struct ExportFrames: ParsableCommand {
     @Option(help: "The variant (default: the first; html holds them all and opens at this one).")
     var variant: String?
 
+    @OptionGroup var settings: SettingOptions
+
     @Option(help: "Output format: txt, ansi, svg, html or cast.")
     var format: String = "txt"
 
@@ -56,7 +58,7 @@ struct ExportFrames: ParsableCommand {
                 throw CLIFailure(status: 64, message: "rmpviz: --interval \(interval): expected seconds, more than 0 and at most 3600")
             }
             let theme = try ThemeLoader.load(self.theme)
-            let input = try ExportInput.load(scene, variant: variant)
+            let input = try ExportInput.load(scene, variant: variant, overrides: settings.overrides())
             if input.isDeck, step != nil {
                 throw CLIFailure(status: 64, message: "rmpviz: --step applies to a single scene, not a deck")
             }
@@ -148,18 +150,18 @@ struct ExportInput {
     let isDeck: Bool
     let entries: [Entry]
 
-    static func load(_ reference: String, variant: String?) throws(CLIFailure) -> ExportInput {
+    static func load(_ reference: String, variant: String?, overrides: [Setting]) throws(CLIFailure) -> ExportInput {
         let (path, bytes) = try SceneLoader.read(reference)
         if SceneLoader.isDeck(path: path, bytes: bytes) {
             if variant != nil {
                 throw CLIFailure(status: 64, message: "rmpviz: --variant applies to a scene; a deck names its entries' variants")
             }
-            let loaded = try SceneLoader.loadDeck(path: path, bytes: bytes)
+            let loaded = try SceneLoader.loadDeck(path: path, bytes: bytes, overrides: overrides)
             let title = (try? parseDeck(bytes: bytes, path: path).get().title) ?? reference
             let entries = try loaded.map { s throws(CLIFailure) in try entry(s, variant: s.variant) }
             return ExportInput(title: title, isDeck: true, entries: entries)
         }
-        let loaded = try SceneLoader.parse(path: path, bytes: bytes)
+        let loaded = try SceneLoader.parse(path: path, bytes: bytes, overrides: overrides)
         let e = try entry(loaded, variant: variant)
         return ExportInput(title: e.title, isDeck: false, entries: [e])
     }

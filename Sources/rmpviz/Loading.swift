@@ -57,22 +57,24 @@ enum SceneLoader {
     }
 
     /// Loads a scene, or every scene of a deck. Diagnostics are printed; a scene error throws 65.
-    static func load(_ reference: String) throws(CLIFailure) -> [LoadedScene] {
+    static func load(_ reference: String, overrides: [Setting]) throws(CLIFailure) -> [LoadedScene] {
         let (path, bytes) = try read(reference)
-        if isDeck(path: path, bytes: bytes) { return try loadDeck(path: path, bytes: bytes) }
-        return [try parse(path: path, bytes: bytes)]
+        if isDeck(path: path, bytes: bytes) { return try loadDeck(path: path, bytes: bytes, overrides: overrides) }
+        return [try parse(path: path, bytes: bytes, overrides: overrides)]
     }
 
-    static func parse(path: String, bytes: [UInt8]) throws(CLIFailure) -> LoadedScene {
+    /// Parses a scene and puts the command line's settings on it; a run they make impossible is a
+    /// scene error at the operation's line, like one the scene's own settings make.
+    static func parse(path: String, bytes: [UInt8], overrides: [Setting]) throws(CLIFailure) -> LoadedScene {
         let text = String(decoding: bytes, as: UTF8.self)
-        switch parseScene(bytes: bytes, path: path) {
+        switch parseScene(bytes: bytes, path: path).flatMap({ $0.applying(overrides) }) {
         case .success(let scene): return LoadedScene(scene: scene, text: text)
         case .failure(let diagnostics):
             throw CLIFailure(status: 65, message: diagnostics.rendered(source: text))
         }
     }
 
-    static func loadDeck(path: String, bytes: [UInt8]) throws(CLIFailure) -> [LoadedScene] {
+    static func loadDeck(path: String, bytes: [UInt8], overrides: [Setting]) throws(CLIFailure) -> [LoadedScene] {
         let text = String(decoding: bytes, as: UTF8.self)
         let deck: Deck
         switch parseDeck(bytes: bytes, path: path) {
@@ -93,7 +95,7 @@ enum SceneLoader {
                     problems.append(d.rendered(source: text))
                     continue
                 }
-                var loaded = try parse(path: found.path, bytes: found.bytes)
+                var loaded = try parse(path: found.path, bytes: found.bytes, overrides: overrides)
                 if let v = entry.variant, !loaded.scene.variants.contains(where: { $0.name == v }) {
                     let names = loaded.scene.variants.map(\.name).joined(separator: ", ")
                     let d = Diagnostic(path: path, location: entry.location,
@@ -126,23 +128,6 @@ enum SceneLoader {
             .filter { Path.exists($0) }
     }
 
-    /// `--set KEY=VALUE` pairs, checked against the model's settings.
-    static func overrides(_ sets: [String]) throws(CLIFailure) -> [(SettingKey, String)] {
-        var out: [(SettingKey, String)] = []
-        for s in sets {
-            let parts = s.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let key = SettingKey(rawValue: parts[0]) else {
-                let keys = SettingKey.allCases.map(\.rawValue).joined(separator: ", ")
-                throw CLIFailure(status: 64, message: "rmpviz: --set \(s): expected KEY=VALUE with KEY one of: \(keys)")
-            }
-            var probe = Config()
-            if let problem = probe.apply(key, parts[1]) {
-                throw CLIFailure(status: 64, message: "rmpviz: --set \(s): \(problem)")
-            }
-            out.append((key, parts[1]))
-        }
-        return out
-    }
 }
 
 /// `--theme NAME|PATH`: a built-in theme by name, or a theme file.

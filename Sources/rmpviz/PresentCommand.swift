@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltinAssets
 import Glibc
+import SceneLanguage
 import Screen
 import StepEngine
 import Viewer
@@ -31,10 +32,13 @@ struct Present: ParsableCommand {
     @Flag(help: "Reload when a scene or deck file changes.")
     var watch = false
 
+    @OptionGroup var settings: SettingOptions
+
     func run() throws {
         try exiting { () throws(CLIFailure) in
             let theme = try ThemeLoader.load(self.theme)
-            let entries = try Present.entries(items)
+            let overrides = try settings.overrides()
+            let entries = try Present.entries(items, overrides: overrides)
             let font = FigletFont(BuiltinAssets.titleFont)
             let noColor = self.noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
             if let notes { try Present.checkWritable(notes) }
@@ -47,7 +51,7 @@ struct Present: ParsableCommand {
                     var redraw = false
                     if watch, watcher.changed() {
                         do throws(CLIFailure) {
-                            state.reload(entries: try Present.entries(items))
+                            state.reload(entries: try Present.entries(items, overrides: overrides))
                         } catch {
                             state.showDiagnostics(error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
                         }
@@ -68,10 +72,10 @@ struct Present: ParsableCommand {
     }
 
     /// Every scene of every item, with the variant a deck names (else the first).
-    static func entries(_ items: [String]) throws(CLIFailure) -> [PresentEntry] {
+    static func entries(_ items: [String], overrides: [Setting]) throws(CLIFailure) -> [PresentEntry] {
         var out: [PresentEntry] = []
         for item in items {
-            for loaded in try SceneLoader.load(item) {
+            for loaded in try SceneLoader.load(item, overrides: overrides) {
                 let traces = Engine.runAll(loaded.scene)
                 let variant = loaded.variant.flatMap { v in traces.firstIndex { $0.variant?.name == v } } ?? 0
                 out.append(PresentEntry(traces: traces, variant: variant))

@@ -23,15 +23,14 @@ struct Run: ParsableCommand {
     @Option(help: "The variant to run (default: the first).")
     var variant: String?
 
-    @Option(name: .customLong("set"), help: "Override a setting for this run, e.g. --set discard-on-convert=on.")
-    var settings: [String] = []
+    @OptionGroup var settings: SettingOptions
 
     @Option(help: "Output format.")
     var format: Format = .text
 
     func run() throws {
         try exiting { () throws(CLIFailure) in
-            let trace = try loadTrace(scene, variant: variant, settings: settings)
+            let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides())
             var out = OutputBuffer()
             switch format {
             case .text: RunReport.text(trace) { out.line($0) }
@@ -43,9 +42,8 @@ struct Run: ParsableCommand {
 }
 
 /// Loads one scene and runs the chosen variant with the overrides.
-func loadTrace(_ reference: String, variant: String?, settings: [String]) throws(CLIFailure) -> Trace {
-    let overrides = try SceneLoader.overrides(settings)
-    let loaded = try SceneLoader.load(reference)
+func loadTrace(_ reference: String, variant: String?, overrides: [Setting]) throws(CLIFailure) -> Trace {
+    let loaded = try SceneLoader.load(reference, overrides: overrides)
     guard loaded.count == 1, let first = loaded.first else {
         throw CLIFailure(status: 64, message: "rmpviz: \(Diagnostic.printable(reference)) is a deck; name one scene")
     }
@@ -59,7 +57,7 @@ func loadTrace(_ reference: String, variant: String?, settings: [String]) throws
         }
         index = i
     }
-    return Engine.run(scene, variant: index, overrides: overrides)
+    return Engine.run(scene, variant: index)
 }
 
 /// Buffered standard output: a million-line run should not make a million write calls.

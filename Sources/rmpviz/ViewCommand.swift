@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SceneLanguage
 import Screen
 import StepEngine
 import Viewer
@@ -21,8 +22,7 @@ struct View: ParsableCommand {
     @Option(help: "The variant to show first (default: the first).")
     var variant: String?
 
-    @Option(name: .customLong("set"), help: "Override a setting, e.g. --set discard-on-convert=on.")
-    var settings: [String] = []
+    @OptionGroup var settings: SettingOptions
 
     @Flag(help: "No colours (also when NO_COLOR is set).")
     var noColor = false
@@ -36,7 +36,8 @@ struct View: ParsableCommand {
     func run() throws {
         try exiting { () throws(CLIFailure) in
             let theme = try ThemeLoader.load(self.theme)
-            let (traces, first) = try loadAllTraces(scene, variant: variant, settings: settings)
+            let overrides = try settings.overrides()
+            let (traces, first) = try loadAllTraces(scene, variant: variant, overrides: overrides)
             let noColor = self.noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
             var watcher = FileWatcher(paths: watch ? SceneLoader.watchedPaths(scene) : [])
             let status = try TerminalLoop.run(
@@ -45,7 +46,7 @@ struct View: ParsableCommand {
                 tick: { state, _ in
                     guard watch, watcher.changed() else { return false }
                     do throws(CLIFailure) {
-                        let (new, _) = try loadAllTraces(scene, variant: state.trace.variant?.name, settings: settings)
+                        let (new, _) = try loadAllTraces(scene, variant: state.trace.variant?.name, overrides: overrides)
                         state.reload(traces: new)
                     } catch {
                         state.showDiagnostics(error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
@@ -58,12 +59,11 @@ struct View: ParsableCommand {
 }
 
 /// Every variant's run of one scene (the viewer switches between them), and the one to show first.
-func loadAllTraces(_ reference: String, variant: String?, settings: [String]) throws(CLIFailure) -> ([Trace], Int) {
-    let first = try loadTrace(reference, variant: variant, settings: settings)
-    let overrides = try SceneLoader.overrides(settings)
+func loadAllTraces(_ reference: String, variant: String?, overrides: [Setting]) throws(CLIFailure) -> ([Trace], Int) {
+    let first = try loadTrace(reference, variant: variant, overrides: overrides)
     let scene = first.scene
     guard !scene.variants.isEmpty else { return ([first], 0) }
     let index = first.variantIndex ?? 0
-    let traces = scene.variants.indices.map { $0 == index ? first : Engine.run(scene, variant: $0, overrides: overrides) }
+    let traces = scene.variants.indices.map { $0 == index ? first : Engine.run(scene, variant: $0) }
     return (traces, index)
 }
