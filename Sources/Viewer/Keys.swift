@@ -42,6 +42,8 @@ public enum ViewerAction: Hashable, Sendable {
     /// Enter: go to the typed step number, or open the page history of the selected row.
     case enter
     case nextVariant, previousVariant
+    /// Re-run the scene under the next kernel (thread → v5 → mainline), keeping the position.
+    case nextKernel
     case focusNext, focusPrevious
     case selectUp, selectDown, selectPageUp, selectPageDown
     case find
@@ -75,6 +77,8 @@ public enum KeyMap {
                    help: "a number, then Enter: go to step N", footer: nil),
         KeyBinding(keys: [.char("v")], action: .nextVariant, help: "next variant (same step)", footer: "v variant"),
         KeyBinding(keys: [.char("V")], action: .previousVariant, help: "previous variant", footer: nil),
+        KeyBinding(keys: [.char("K")], action: .nextKernel, help: "re-run under the next kernel (same step)",
+                   footer: "K kernel"),
         KeyBinding(keys: [.tab], action: .focusNext, help: "focus the next table", footer: "Tab table"),
         KeyBinding(keys: [.backTab], action: .focusPrevious, help: "focus the previous table", footer: nil),
         KeyBinding(keys: [.up, .char("k")], action: .selectUp, help: "select the row above", footer: nil),

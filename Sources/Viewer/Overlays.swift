@@ -41,7 +41,14 @@ extension ViewerState {
         let title: String
         if let fault = o.fault {
             title = o.kind == .hostPanic ? " host panic " : " oops "
-            lines = ViewerState.leftAligned(ViewerState.oops(o, fault: fault))
+            let f = fault.frame - world.geometry.pfnBase
+            let entry = (0..<world.geometry.frameCount).contains(f) ? world.frames[f] : nil
+            let oops = KernelOops(o, fault: fault, kernel: trace.config.kernel,
+                                  rmpGFN: entry?.assigned == true ? entry?.rmpGFN : o.gfn, asid: trace.config.asid)
+            // One width for both parts, so the banner's centring keeps them in one left margin.
+            let all = ViewerState.leftAligned(oops.kernelLines + [KernelOops.explanationHeading] + oops.explanation.map { "  " + $0 })
+            let k = oops.kernelLines.count
+            lines = Array(all[..<k]) + [CellText("")] + all[k...].map { CellText($0.text, style: .dim) }
         } else {
             title = " ending: \(o.kind == .doubleAllocation ? "double allocation" : o.kind.rawValue) "
             // A non-fatal ending may have been raised steps ago; say when, so it is not read as this frame.
@@ -64,33 +71,5 @@ extension ViewerState {
     static func leftAligned(_ lines: [String], style: Style? = nil) -> [CellText] {
         let w = lines.map { TextWidth.width(of: $0) }.max() ?? 0
         return lines.map { CellText($0 + String(repeating: " ", count: max(0, w - TextWidth.width(of: $0))), style: style) }
-    }
-
-    /// The oops a kernel developer would see, built from the model's fault: the direct-map address
-    /// of the frame, the access, the fault kind and the error code, who held the mapping, and how.
-    public static func oops(_ o: Outcome, fault: FaultInfo) -> [String] {
-        // page_offset_base without KASLR: the frame's address in the direct map.
-        let address: UInt64 = 0xffff_8880_0000_0000 &+ (UInt64(truncatingIfNeeded: fault.frame) << 12)
-        let hexAddress = String(address, radix: 16)
-        var code = fault.write ? 0x2 : 0x0
-        if fault.kind == .rmpViolation { code |= 0x8000_0001 }
-        let codeText = "0x" + String(repeating: "0", count: max(0, 4 - String(code, radix: 16).count)) + String(code, radix: 16)
-        let page = o.page ?? "?"
-        let gfn = o.gfn.map { " (gfn \(hex($0)))" } ?? ""
-        var lines = [
-            "BUG: unable to handle page fault for address: \(hexAddress)",
-            "#PF: supervisor \(fault.write ? "write" : "read") access in kernel mode",
-            "#PF: error_code(\(codeText)) - \(fault.kind.rawValue)",
-            "pfn \(hex(fault.frame)): \(fault.holder.rawValue) mapped \(page)\(gfn) via \(fault.via.rawValue)"
-                + (fault.via == .pageAddress ? " (no reference the guard can see)" : ""),
-            "no exception-table entry for a \(fault.via.rawValue) address: no fixup",
-        ]
-        if o.kind == .hostPanic {
-            lines.append("Oops: \(codeText) [#1] PREEMPT SMP NOPTI")
-            lines.append("Kernel panic - not syncing: Fatal exception")
-        } else {
-            lines.append("Oops: \(codeText) [#1] PREEMPT SMP NOPTI: the task is killed (panic_on_oops=0)")
-        }
-        return lines
     }
 }

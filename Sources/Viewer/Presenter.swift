@@ -66,6 +66,10 @@ public struct PresenterState: Sendable {
             if key == .enter || key == .char("n") || key == .char("l") { return }
         }
         viewer.handle(key)
+        if KeyMap.action(for: key) == .nextKernel {
+            // The scene keeps its new kernel when the talk moves on and comes back.
+            entries[current] = PresentEntry(traces: viewer.traces, variant: entries[current].variant)
+        }
     }
 
     mutating func forward() {
@@ -133,6 +137,7 @@ public struct PresenterState: Sendable {
     public func notes(now: Double) -> String {
         var out = "elapsed \(clock(now: now))\n"
         out += "scene \(current + 1)/\(entries.count): \(scene.title)\n"
+        out += "\(viewer.trace.config.kernel.label)" + (viewer.trace.variant.map { ", variant \($0.name)" } ?? "") + "\n"
         if onCard {
             out += "title card\n\n" + (scene.about.joined(separator: "\n\n"))
         } else {

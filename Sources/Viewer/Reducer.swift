@@ -77,6 +77,7 @@ extension ViewerState {
         case .enter:
             if let n = Int(typed) { goToStep(n - 1) } else { openHistory() }
         case .nextVariant: switchVariant(by: 1)
+        case .nextKernel: switchKernel()
         case .previousVariant: switchVariant(by: -1)
         case .focusNext: focus = TableKind(rawValue: (focus.rawValue + 1) % 4) ?? .rmp
         case .focusPrevious: focus = TableKind(rawValue: (focus.rawValue + 3) % 4) ?? .rmp

@@ -52,19 +52,20 @@ extension ViewerState {
         }
     }
 
-    /// Title, variant, step, action and the worst outcome so far.
+    /// Title, variant, kernel, step, action and the worst outcome so far.
     private func drawTop(on grid: inout Grid, _ r: Rect) {
         grid.fill(r, with: Cell(" ", style: .header))
         let stepTitle = scene.steps.indices.contains(step) ? scene.steps[step].title : ""
         let variantText = trace.variant.map { v in " variant \((trace.variantIndex ?? 0) + 1)/\(scene.variants.count) \(v.name) " }
+        let kernelText = " kernel \(trace.config.kernel.rawValue) "
         let stepText = " step \(step + 1)/\(trace.stepCount) "
         let actionText = " action \(index + 1)/\(trace.actionCount) "
         let worst = Trace.worst(of: trace.outcomes(through: index))
         let worstText = " worst: \(worst) "
         // Counters and the worst outcome always show in full; the two titles share what is left,
         // the scene's title getting at most half of it.
-        let separators = variantText == nil ? 4 : 5
-        let fixed = [variantText ?? "", stepText, actionText, worstText].map { TextWidth.width(of: $0) }.reduce(0, +) + separators
+        let separators = variantText == nil ? 5 : 6
+        let fixed = [variantText ?? "", kernelText, stepText, actionText, worstText].map { TextWidth.width(of: $0) }.reduce(0, +) + separators
         let free = max(0, r.width - fixed)
         let titleWidth = min(TextWidth.width(of: scene.title) + 2, max(free / 2, free - TextWidth.width(of: stepTitle) - 1))
         let stepTitleWidth = max(0, free - titleWidth)
@@ -79,6 +80,8 @@ extension ViewerState {
             bar()
             put(variantText, .header, TextWidth.width(of: variantText))
         }
+        bar()
+        put(kernelText, Style(.header, attributes: [.bold]), TextWidth.width(of: kernelText))
         bar()
         put(stepText, .header, TextWidth.width(of: stepText))
         put(stepTitle, .header, stepTitleWidth)

@@ -1,6 +1,7 @@
 import Screen
 
-/// A scene's title card: the title in big letters, its source and its `about` text.
+/// A scene's title card: the title in big letters, its source, the kernel and variant the run
+/// stands for, and its `about` text.
 struct TitleCard {
     let state: PresenterState
     let now: Double
@@ -32,6 +33,11 @@ struct TitleCard {
                          style: .dim, clip: area.width, truncation: .ellipsis)
             y += 2
         }
+        let t = v.trace
+        let run = "\(t.config.kernel.label)" + (t.variant.map { " · variant \($0.name): \($0.title)" } ?? "")
+        _ = grid.put(run, x: area.x + max(0, (area.width - TextWidth.width(of: run)) / 2), y: y,
+                     style: Style(.header, attributes: [.bold]), clip: area.width, truncation: .ellipsis)
+        y += 2
         let text = Rect(x: area.x + area.width / 8, y: y, width: area.width * 3 / 4, height: max(0, area.maxY - y - 2))
         _ = TextBox(paragraphs: scene.about.map { CellText($0) }, style: .normal, paragraphSpacing: true).draw(in: text, on: &grid)
         let footer = "\(state.progress(now: now))  ·  → to begin"
