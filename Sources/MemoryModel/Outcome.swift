@@ -55,6 +55,14 @@ public struct FaultInfo: Sendable, Hashable {
     public var holder: Holder
     public var via: Via
     public var frame: Int
+
+    public init(kind: FaultKind, write: Bool, holder: Holder, via: Via, frame: Int) {
+        self.kind = kind
+        self.write = write
+        self.holder = holder
+        self.via = via
+        self.frame = frame
+    }
 }
 
 /// One outcome raised by an action: what, where and why.

@@ -38,7 +38,8 @@ public func expectGrid(_ grid: Grid, _ expected: String, sourceLocation: SourceL
 }
 
 /// Compares `actual` with `Golden/<name>.txt` in the folder of the calling test file; with
-/// RMPVIZ_RECORD=1 in the environment, writes the file instead (and the test passes).
+/// RMPVIZ_RECORD=1 in the environment, writes the file instead and FAILS the test, so a blanket
+/// re-record is never green: read the diff, then run again without RMPVIZ_RECORD.
 public func expectGolden(
     _ actual: String, named name: String, filePath: String = #filePath,
     sourceLocation: SourceLocation = #_sourceLocation
@@ -49,6 +50,8 @@ public func expectGolden(
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Data((actual + "\n").utf8).write(to: file)
+            Issue.record("recorded \(name).txt: a recording run always fails; check the diff and run again without RMPVIZ_RECORD",
+                         sourceLocation: sourceLocation)
         } catch {
             Issue.record("could not record \(file.path): \(error)", sourceLocation: sourceLocation)
         }

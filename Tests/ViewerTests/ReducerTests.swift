@@ -142,6 +142,18 @@ extension ViewerState {
             s.handle(c.key)
             #expect(s.variant == 0)
             #expect(s.index == before.index)
+        case .nextKernel:
+            #expect(before.trace.config.kernel == .thread)
+            var kernels: [String] = []
+            for _ in 0..<3 {
+                s.handle(c.key)
+                kernels.append(s.trace.config.kernel.rawValue)
+                #expect(s.step == before.step && s.index == before.index, "the kernel switch keeps the step and action")
+                #expect(s.variant == before.variant)
+                #expect(s.render().lines[0].contains("kernel \(s.trace.config.kernel.rawValue)"))
+                #expect(s.message?.contains("re-run under kernel \(s.trace.config.kernel.rawValue)") == true, "\(s.message ?? "nil")")
+            }
+            #expect(kernels == ["v5", "mainline", "thread"])
         case .focusNext:
             var seen: [TableKind] = []
             for _ in 0..<4 {
