@@ -133,3 +133,16 @@ public enum SettingKey: String, Sendable, Hashable, CaseIterable {
         return nil
     }
 }
+
+extension SettingKey {
+    /// The settings table as Markdown, for the docs: a test keeps docs/kernels.md equal to it.
+    public static func markdownTable() -> String {
+        var out = ["| key | values | thread | v5 | mainline | meaning |", "| --- | --- | --- | --- | --- | --- |"]
+        for spec in specs {
+            let values = spec.values.isEmpty ? "1–1023" : spec.values.map { "`\($0)`" }.joined(separator: " ")
+            let defaults = Kernel.allCases.map { "`\(spec.defaultValue(for: $0))`" }
+            out.append("| `\(spec.key.rawValue)` | \(values) | " + defaults.joined(separator: " | ") + " | \(spec.meaning) |")
+        }
+        return out.joined(separator: "\n")
+    }
+}

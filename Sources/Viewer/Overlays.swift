@@ -20,7 +20,15 @@ extension ViewerState {
             ("N", "the NPT entry of the gfn points at this fd's frame"),
             ("P / -", "direct map entry present / removed"),
             ("A V", "RMP Assigned and Validated bits"),
+            ("", ""),
         ]
+        // The legend of this run's settings, from the model's one settings table.
+        let config = trace.config
+        lines.append(("settings", "of this run: \(config.kernel.label); 'set' marks a value the scene or command line chose"))
+        for spec in SettingKey.specs where spec.key != .kernel {
+            let origin = config.explicit[spec.key] == nil ? "" : " (set)"
+            lines.append(("\(spec.key.rawValue)=\(config.value(of: spec.key))\(origin)", spec.meaning))
+        }
         let visible = max(0, inner.height)
         let start = min(scroll, max(0, lines.count - visible))
         for (row, line) in lines.dropFirst(start).prefix(visible).enumerated() {

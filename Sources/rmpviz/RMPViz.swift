@@ -1,4 +1,5 @@
 import ArgumentParser
+import MemoryModel
 import BuiltinScenes
 import Glibc
 import SceneLanguage
@@ -50,10 +51,19 @@ func exiting(_ body: () throws(CLIFailure) -> Void) throws {
 /// `rmpviz list`: the built-in scenes and decks.
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the built-in scenes and decks, name and title.",
-        discussion: "Example: rmpviz list")
+        abstract: "List the built-in scenes and decks, name and title; or the kernels and settings.",
+        discussion: "Example: rmpviz list   ·   rmpviz list --settings")
+
+    @Flag(help: "List the kernels and every setting (values, default per kernel, meaning) as Markdown.")
+    var settings = false
 
     func run() throws {
+        if settings {
+            for k in Kernel.allCases { print("- `\(k.rawValue)`\(k == .default ? " (default)" : ""): \(k.summary)") }
+            print("")
+            print(SettingKey.markdownTable())
+            return
+        }
         for file in BuiltinScenes.all {
             let title: String
             if file.isDeck {
