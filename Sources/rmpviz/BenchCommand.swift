@@ -118,6 +118,20 @@ struct Bench: ParsableCommand {
                 }
             }
         }
+        // The kernel key: every variant re-run under the next kernel, then the finished grid.
+        var kernelTimes: [Double] = []
+        for (name, traces) in scenes where !name.hasPrefix("262") {
+            guard var s = ViewerState(traces: traces, width: 160, height: 45) else { continue }
+            s.handle(.char("]"))
+            for _ in 0..<max(3, repeats / 4) {
+                kernelTimes.append(measure {
+                    s.handle(.char("K"))
+                    _ = s.render()
+                })
+            }
+        }
+        r.add("K: re-run under the next kernel, to the finished grid (built-in scenes, median)", median(kernelTimes), limit: 0.005)
+        r.add("K: re-run under the next kernel, to the finished grid (built-in scenes, worst)", kernelTimes.max() ?? 0, limit: 0.005)
         r.add("viewer state and first 160×45 frame (built-in scenes, median)", median(firstFrames), limit: 0.010)
         r.add("a key to its finished 160×45 grid, built-in scenes (median)", median(keyTimes), limit: 0.001)
         r.add("a key to its finished 160×45 grid, built-in scenes (worst)", keyTimes.max() ?? 0, limit: 0.001)
