@@ -15,8 +15,9 @@ public enum BuiltinScenes {
         File(name: "no-upm-host-write", fileName: "no-upm-host-write.scene", bytes: PackageResources.no_upm_host_write_scene),
         File(name: "pf-fixup", fileName: "pf-fixup.scene", bytes: PackageResources.pf_fixup_scene),
         File(name: "kmap-guard", fileName: "kmap-guard.scene", bytes: PackageResources.kmap_guard_scene),
-        File(name: "pinned-ghcb", fileName: "pinned-ghcb.scene", bytes: PackageResources.pinned_ghcb_scene),
         File(name: "upm-basics", fileName: "upm-basics.scene", bytes: PackageResources.upm_basics_scene),
+        File(name: "implicit-conversion", fileName: "implicit-conversion.scene", bytes: PackageResources.implicit_conversion_scene),
+        File(name: "psc-refused", fileName: "psc-refused.scene", bytes: PackageResources.psc_refused_scene),
         File(name: "talk", fileName: "talk.deck", bytes: PackageResources.talk_deck),
     ]
 

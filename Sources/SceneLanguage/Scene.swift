@@ -56,6 +56,15 @@ public struct Scene: Sendable, Hashable {
         return c
     }
 
+    /// The lanes in the order they first appear, each with its steps' indices in file order.
+    public var lanes: [(name: String, steps: [Int])] {
+        var out: [(name: String, steps: [Int])] = []
+        for (i, step) in steps.enumerated() {
+            if let k = out.firstIndex(where: { $0.name == step.lane }) { out[k].steps.append(i) } else { out.append((step.lane, [i])) }
+        }
+        return out
+    }
+
     /// Every run of the scene: its variants, or one run with no variant.
     public var runs: [Variant?] { variants.isEmpty ? [nil] : variants.map { $0 } }
 
@@ -107,9 +116,12 @@ public struct Setting: Sendable, Hashable {
     }
 }
 
-/// A `step`: a title, its operations in order, narration and speaker notes.
+/// A `step`: a title, its lane, its operations in order, narration and speaker notes.
 public struct Step: Sendable, Hashable {
     public var title: String
+    /// `lane=NAME`: steps of one lane keep their order; steps of different lanes may interleave.
+    public var lane = Step.defaultLane
+    public static let defaultLane = "main"
     public var operations: [OperationLine]
     public var say: [String]
     public var notes: [String]
@@ -137,9 +149,16 @@ public struct OperationLine: Sendable, Hashable {
     }
 }
 
-/// `expect [no] OUTCOME [PAGE] [at=N]`.
+/// Over every interleaving of the lanes: raised in all of them, in at least one, in none.
+public enum Quantifier: String, Sendable, Hashable, CaseIterable {
+    case always, sometimes, never
+}
+
+/// `expect [no] OUTCOME [PAGE] [at=N]`, or `expect always|sometimes|never OUTCOME [PAGE]`.
 public struct Expectation: Sendable, Hashable {
     public var negated: Bool
+    /// Set for a quantified expectation, which `check` verifies by exploring every interleaving.
+    public var quantifier: Quantifier?
     public var outcome: OutcomeKind
     /// The page argument as resolved; an outcome on any of its pages matches.
     public var page: PageTarget?
@@ -149,8 +168,9 @@ public struct Expectation: Sendable, Hashable {
     public var atStep: Int?
     public var location: SourceLocation
     public init(negated: Bool, outcome: OutcomeKind, page: PageTarget? = nil, pageText: String? = nil,
-                atStep: Int? = nil, location: SourceLocation) {
+                atStep: Int? = nil, quantifier: Quantifier? = nil, location: SourceLocation) {
         self.negated = negated
+        self.quantifier = quantifier
         self.outcome = outcome
         self.page = page
         self.pageText = pageText

@@ -258,8 +258,18 @@ struct SceneParser {
         if steps.count == SceneLimits.steps {
             sink.error("more than 10,000 steps (the limit)", at: tokens[0].location(line: line))
         }
-        let title = string(tokens, line: line) ?? ""
-        steps.append(Step(title: title, location: tokens[0].location(line: line)))
+        let title = string(tokens, line: line, allowing: ["lane"]) ?? ""
+        var step = Step(title: title, location: tokens[0].location(line: line))
+        if let lane = tokens.first(where: { $0.kind == .option && $0.text == "lane" }) {
+            if lane.valueIsString {
+                sink.error("lane= takes a name, not a string", at: lane.valueLocation(line: line))
+            } else if let problem = nameProblem(lane.value, what: "lane name") {
+                sink.error(problem, at: lane.valueLocation(line: line))
+            } else {
+                step.lane = lane.value
+            }
+        }
+        steps.append(step)
     }
 
     private mutating func variant(_ tokens: [Token], line: Int) {
@@ -296,7 +306,20 @@ struct SceneParser {
         var args = tokens.dropFirst().filter { $0.kind != .option }
         let negated = args.first?.kind == .word && args.first?.text == "no"
         if negated { args.removeFirst() }
-        guard let options = options(tokens, allowed: negated ? [] : ["at"], line: line) else { return nil }
+        let quantifier = args.first.flatMap { $0.kind == .word ? Quantifier(rawValue: $0.text) : nil }
+        if quantifier != nil { args.removeFirst() }
+        if negated, let q = quantifier {
+            sink.error("'expect no' does not combine with '\(q.rawValue)'", at: tokens[0].location(line: line),
+                       hint: "over every interleaving, 'expect never OUTCOME' says it is raised in none")
+            return nil
+        }
+        if let q = quantifier, let at = tokens.first(where: { $0.kind == .option && $0.text == "at" }) {
+            sink.error("at= does not go with 'expect \(q.rawValue)': a quantified expectation holds over whole interleavings",
+                       at: SourceLocation(line: line, column: at.column, length: max(1, at.length)),
+                       hint: "write 'expect \(q.rawValue) OUTCOME [PAGE]', or a plain 'expect OUTCOME at=N'")
+            return nil
+        }
+        guard let options = options(tokens, allowed: negated || quantifier != nil ? [] : ["at"], line: line) else { return nil }
         guard let outcomeToken = args.first else {
             sink.error("'expect' needs an outcome, as in expect host-panic", at: endOf(tokens, line: line))
             return nil
@@ -330,6 +353,6 @@ struct SceneParser {
             at = n
         }
         return Expectation(negated: negated, outcome: outcome, page: page, pageText: args.count == 2 ? args[1].text : nil,
-                           atStep: at, location: tokens[0].location(line: line))
+                           atStep: at, quantifier: quantifier, location: tokens[0].location(line: line))
     }
 }

@@ -16,7 +16,7 @@ public func formatScene(_ scene: Scene) -> String {
     }
     for step in scene.steps {
         out.append("")
-        out.append("step " + escapedString(step.title))
+        out.append("step " + escapedString(step.title) + (step.lane == Step.defaultLane ? "" : " lane=\(step.lane)"))
         for op in step.operations {
             // The text is what the author wrote; it reads back to the same operation and the same text.
             out.append("  " + (op.text.isEmpty ? formatOperation(op.operation, layout: scene.layout) : op.text))
@@ -62,7 +62,7 @@ public func formatPageTarget(_ target: PageTarget, layout: Layout) -> String {
 }
 
 private func formatExpectation(_ e: Expectation, layout: Layout) -> String {
-    var line = "expect " + (e.negated ? "no " : "") + e.outcome.rawValue
+    var line = "expect " + (e.negated ? "no " : "") + (e.quantifier.map { $0.rawValue + " " } ?? "") + e.outcome.rawValue
     if let page = e.page { line += " " + (e.pageText ?? formatPageTarget(page, layout: layout)) }
     if let at = e.atStep { line += " at=\(at)" }
     return line

@@ -3,9 +3,9 @@ import MemoryModel
 /// Reading a statement's arguments: strings, positional words, options, ranges and settings, each
 /// with the error a scene author needs when it is wrong.
 extension SceneParser {
-    /// A statement's single string argument.
-    mutating func string(_ tokens: [Token], line: Int) -> String? {
-        guard noOptions(tokens, line: line),
+    /// A statement's single string argument; `allowing` names the options it may also take.
+    mutating func string(_ tokens: [Token], line: Int, allowing: [String] = []) -> String? {
+        guard options(tokens, allowed: allowing, line: line) != nil,
               let args = positional(tokens, count: 1, line: line, needs: "a string in double quotes")
         else { return nil }
         guard args[0].kind == .string else {

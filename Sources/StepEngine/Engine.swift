@@ -32,80 +32,35 @@ private struct Run {
     var checkpoints: [World] = []
     var stepStart: [Int] = []
     var stepsRun = 0
-    var stopped = false
-    /// Slots touched in the current step, for the end-of-step double-allocation check.
-    var touched: [Int32] = []
-    var touchedMark: [Bool]
+    var executor: StepExecutor
 
     init(world: World) {
         self.world = world
-        touchedMark = Array(repeating: false, count: world.geometry.slotCount)
+        executor = StepExecutor(slotCount: world.geometry.slotCount)
     }
 
     mutating func execute(_ steps: [Step]) {
+        // Moved out of self while the step runs, so the closures append to uniquely held arrays.
+        var records: [ActionRecord] = [], writes: [Write] = [], outcomes: [RaisedOutcome] = []
+        var checkpoints: [World] = []
         for (s, step) in steps.enumerated() {
             stepStart.append(records.count)
-            guard !stopped else { continue }
+            guard !executor.stopped else { continue }
             stepsRun = s + 1
-            if step.operations.isEmpty { record(.narrate, step: s, line: -1) }
-            for (l, line) in step.operations.enumerated() where !stopped {
-                let op = line.operation
-                let objects = world.kernelObjects
-                op.forEachAction(geometry: world.geometry, config: world.config,
-                                 kernelIndex: { name in objects.lastIndex { $0.name == name } }) { action in
-                    record(action, step: s, line: l)
-                    return !stopped
+            executor.run(step, on: &world, before: { action, line, world in
+                if records.count % Trace.checkpointInterval == 0 { checkpoints.append(world) }
+                records.append(ActionRecord(step: Int32(s), line: line, action: action,
+                                            writeStart: Int32(writes.count), outcomeStart: Int32(outcomes.count)))
+            }, observe: { _, w, o in
+                writes.append(contentsOf: w)
+                for outcome in o {
+                    outcomes.append(RaisedOutcome(outcome: outcome, action: records.count - 1, step: s))
                 }
-            }
-            endStep(s)
+            })
         }
-    }
-
-    mutating func record(_ action: PageAction, step: Int, line: Int) {
-        if records.count % Trace.checkpointInterval == 0 { checkpoints.append(world) }
-        let index = records.count
-        records.append(ActionRecord(step: Int32(step), line: Int32(line), action: action,
-                                    writeStart: Int32(writes.count), outcomeStart: Int32(outcomes.count)))
-        world.perform(action)
-        take(action: index, step: step)
-    }
-
-    /// Stores what the last action wrote and raised, and checks the invariants on what it touched.
-    mutating func take(action index: Int, step: Int) {
-        let (w, o) = world.drain()
-        var frames: [Int32] = []
-        var slots: [Int32] = []
-        for write in w {
-            switch write {
-            case .frame(let f, _, _): frames.append(f)
-            case .page(let s, _, _):
-                slots.append(s)
-                if !touchedMark[Int(s)] {
-                    touchedMark[Int(s)] = true
-                    touched.append(s)
-                }
-            default: break
-            }
-        }
-        writes.append(contentsOf: w)
-        for outcome in o {
-            outcomes.append(RaisedOutcome(outcome: outcome, action: index, step: step))
-            if outcome.severity == .fatal { stopped = true }
-        }
-        for broken in world.brokenInvariants(frames: frames, slots: slots) {
-            outcomes.append(RaisedOutcome(outcome: Outcome(kind: .invariantBroken, reason: broken), action: index, step: step))
-        }
-    }
-
-    /// The end of a step: the double-allocation check; its writes belong to the step's last action.
-    mutating func endStep(_ step: Int) {
-        defer {
-            for s in touched { touchedMark[Int(s)] = false }
-            touched.removeAll(keepingCapacity: true)
-        }
-        guard !stopped, !records.isEmpty, stepStart[step] < records.count else { return }
-        touched.sort { world.geometry.gfn(ofSlot: Int($0)) < world.geometry.gfn(ofSlot: Int($1)) }
-        world.endStep(touched: touched)
-        take(action: records.count - 1, step: step)
+        self.records = records
+        self.writes = writes
+        self.outcomes = outcomes
+        self.checkpoints = checkpoints
     }
 }

@@ -10,7 +10,8 @@ public struct ExpectationResult: Sendable, Hashable {
 
     /// The `expect` line as written, e.g. "expect no host-panic ghcb".
     public var text: String {
-        var s = "expect " + (expectation.negated ? "no " : "") + expectation.outcome.rawValue
+        var s = "expect " + (expectation.negated ? "no " : "") + (expectation.quantifier.map { $0.rawValue + " " } ?? "")
+            + expectation.outcome.rawValue
         if let p = expectation.pageText { s += " " + p }
         if let n = expectation.atStep { s += " at=\(n)" }
         return s
@@ -19,7 +20,8 @@ public struct ExpectationResult: Sendable, Hashable {
 
 /// Checks the scene's expectations and the variant's against the outcomes of a run.
 func checkExpectations(scene: Scene, variant: Variant?, outcomes: [RaisedOutcome], geometry: Geometry) -> [ExpectationResult] {
-    (scene.expectations + (variant?.expectations ?? [])).map { e in
+    // Quantified expectations hold over every interleaving: `Explorer` checks them, not one run.
+    (scene.expectations + (variant?.expectations ?? [])).filter { $0.quantifier == nil }.map { e in
         let matching = outcomes.filter { r in
             r.outcome.kind == e.outcome && matches(r, page: e.page, geometry: geometry)
                 && (e.atStep == nil || r.step + 1 == e.atStep)
