@@ -73,6 +73,11 @@ static inline int rmpviz_take_pending_signal(void) {
     return __atomic_exchange_n(rmpviz_pending_signal(), 0, __ATOMIC_SEQ_CST);
 }
 
+/// The number of a pending SIGINT/SIGTERM/SIGHUP, left pending, or 0.
+static inline int rmpviz_peek_pending_signal(void) {
+    return __atomic_load_n(rmpviz_pending_signal(), __ATOMIC_SEQ_CST);
+}
+
 /// Saves the terminal's cooked mode so a crash can restore it.
 static inline void rmpviz_save_termios(int fd) {
     if (tcgetattr(fd, rmpviz_saved_termios()) == 0) *rmpviz_have_termios() = 1;

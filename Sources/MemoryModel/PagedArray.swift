@@ -32,6 +32,13 @@ public struct PagedArray<Element>: Sendable where Element: Sendable {
     public var indices: Range<Int> { 0..<count }
 }
 
+extension PagedArray: Hashable where Element: Hashable {
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for c in chunks { hasher.combine(c) }
+    }
+}
+
 extension PagedArray: Equatable where Element: Equatable {
     public static func == (a: PagedArray, b: PagedArray) -> Bool {
         a.count == b.count && a.chunks == b.chunks
@@ -39,7 +46,7 @@ extension PagedArray: Equatable where Element: Equatable {
 }
 
 /// A stack stored in chunks, for the allocator's free list: pushing or popping copies one chunk.
-public struct ChunkedStack: Sendable, Equatable {
+public struct ChunkedStack: Sendable, Hashable {
     private var chunks: [ContiguousArray<Int32>] = []
     public private(set) var count = 0
     private static let size = 256

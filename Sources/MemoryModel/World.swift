@@ -187,3 +187,21 @@ public struct World: Sendable {
         }
     }
 }
+
+extension World {
+    /// Everything that decides a world's future (its geometry and config are fixed for a run): two
+    /// worlds with equal keys behave alike under every later action. The explorer merges on it.
+    public struct StateKey: Hashable, Sendable {
+        let frames: PagedArray<FrameState>
+        let pages: PagedArray<GuestPageState>
+        let mappings: [MappingKey: Mapping]
+        let kernelObjects: [KernelObject]
+        let watermark: Int32
+        let freed: ChunkedStack
+    }
+
+    public var stateKey: StateKey {
+        StateKey(frames: frames, pages: pages, mappings: mappings, kernelObjects: kernelObjects,
+                 watermark: watermark, freed: freed)
+    }
+}

@@ -15,6 +15,9 @@ struct StepExecutor {
         touchedMark = Array(repeating: false, count: slotCount)
     }
 
+    /// Starts a new run with the same executor (the explorer runs many).
+    mutating func reset() { stopped = false }
+
     /// What one action did: its writes (the end of step adds to the step's last action) and its
     /// outcomes, including broken invariants.
     typealias Observer = (_ action: PageAction?, _ writes: [Write], _ outcomes: [Outcome]) -> Void

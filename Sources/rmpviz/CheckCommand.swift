@@ -88,15 +88,21 @@ enum CheckReport {
     static func lines(for scene: Scene, onlyVariant: String? = nil) -> [Line] {
         var traces = Engine.runAll(scene)
         if let v = onlyVariant { traces = traces.filter { $0.variant?.name == v } }
+        // Quantified expectations hold over every interleaving of the lanes: explored per variant.
+        let quantified = Exploration.checkQuantified(scene)
         var out: [Line] = []
         for t in traces {
             let variant = t.variant?.name ?? "-"
             let path = Diagnostic.printable(scene.path)
-            out.append(Line(text: "\(t.passed ? "ok  " : "FAIL") \(path) \(variant) \(t.ending) (kernel \(t.config.kernel.rawValue))",
-                            ok: t.passed))
-            for e in t.expectations where !e.passed {
-                let at = e.expectation.location
-                out.append(Line(text: "  \(path):\(at.line):\(at.column): \(Diagnostic.printable(e.text)): \(Diagnostic.printable(e.detail))", ok: false))
+            let failedQuantified = quantified.filter { $0.variant?.name == t.variant?.name && !$0.passed }
+            let passed = t.passed && failedQuantified.isEmpty
+            out.append(Line(text: "\(passed ? "ok  " : "FAIL") \(path) \(variant) \(t.ending) (kernel \(t.config.kernel.rawValue))",
+                            ok: passed))
+            var failures = t.expectations.filter { !$0.passed }.map { ($0.expectation.location, $0.text, $0.detail) }
+            failures += failedQuantified.map { ($0.expectation.location, $0.text, $0.detail) }
+            failures.sort { ($0.0.line, $0.0.column) < ($1.0.line, $1.0.column) }
+            for (at, text, detail) in failures {
+                out.append(Line(text: "  \(path):\(at.line):\(at.column): \(Diagnostic.printable(text)): \(Diagnostic.printable(detail))", ok: false))
             }
         }
         return out

@@ -15,7 +15,7 @@ struct RMPViz: ParsableCommand {
             Exit status: 0 ok, 1 an expectation failed, 64 bad usage, 65 a scene error, 66 a file that cannot be read.
             """,
         version: "rmpviz 0.1.0",
-        subcommands: [View.self, Check.self, Run.self, List.self, Present.self, Notes.self, ExportFrames.self, Bench.self],
+        subcommands: [View.self, Check.self, Run.self, Explore.self, List.self, Present.self, Notes.self, ExportFrames.self, Bench.self],
         defaultSubcommand: View.self)
 
     /// The argument parser's own `main`, except that its error messages (which quote the arguments)

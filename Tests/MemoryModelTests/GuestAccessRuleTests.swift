@@ -233,5 +233,9 @@ import TestSupport
         #expect(t.kinds(t.run("guest write p private")) == [.guestVC])
         #expect(t.kinds(t.run("guest pvalidate p off")) == [.pvalidateNoupdate])
         #expect(t.frame(pfn: 0x100).assigned)
+        // RMPUPDATE to private clears Validated even of an assigned frame: the guest must PVALIDATE again.
+        t.run(["guest pvalidate p on", "kvm rmpupdate p private"])
+        #expect(t.frame(pfn: 0x100).assigned && !t.frame(pfn: 0x100).validated)
+        #expect(t.kinds(t.run("guest read p")) == [.guestVC])
     }
 }

@@ -114,6 +114,13 @@ import TestSupport
         #expect(t.run("kvm resume").isEmpty)
         #expect(t.page("p").guestView == .private)
         #expect(t.page("p").pending == nil)
+        // A request made again after its failure starts clean.
+        t.run(["guest psc p shared", "kvm rmpupdate p shared"])
+        #expect(t.page("p").pending?.failed == true)
+        t.run("guest psc p shared")
+        #expect(t.page("p").pending?.failed == false)
+        #expect(t.run("kvm resume").isEmpty)
+        #expect(t.page("p").guestView == .shared)
     }
 
     /// `vmm refuse` with nothing pending changes nothing, and is not remembered for a later request.
