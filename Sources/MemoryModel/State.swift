@@ -98,6 +98,10 @@ public struct Mapping: Sendable, Hashable {
 public struct MappingKey: Sendable, Hashable, Comparable {
     public var holder: Holder
     public var page: PageRef
+    public init(holder: Holder, page: PageRef) {
+        self.holder = holder
+        self.page = page
+    }
     public static func < (a: MappingKey, b: MappingKey) -> Bool {
         (a.holder, a.page) < (b.holder, b.page)
     }

@@ -76,7 +76,7 @@ func pageChanges(gfn: Int, _ b: GuestPageState, _ a: GuestPageState, _ geometry:
     func npt(_ e: NPTEntry?) -> String { e.map { "\(hex(geometry.pfn($0.frame))) \($0.kind.rawValue)" } ?? "none" }
     func pending(_ p: PendingRequest?) -> String {
         guard let p else { return "none" }
-        return "\(p.kind.rawValue)\(p.forwarded ? ", forwarded" : "")\(p.failed ? ", failed" : "")"
+        return "\(p.kind.rawValue)\(p.forwarded ? ", forwarded" : "")\(p.failed ? ", failed" : "")\(p.refused ? ", refused by the VMM" : "")"
     }
     add(.sharedFD, "frame", frame(b.sharedFrame), frame(a.sharedFrame))
     add(.privateFD, "frame", frame(b.privateFrame), frame(a.privateFrame))

@@ -35,6 +35,11 @@ extension Trace {
             if case .frame(let f, _, _) = w { return initial.geometry.pfn(f) }
         }
         if let o = outcomes(of: i).first?.outcome.frame { return o }
+        // A kernel access that changed nothing still reached a frame: the one its mapping captured.
+        if case .kernelAccess(let holder, let ref, _) = records[i].action, i > 0,
+           let m = world(after: i - 1).mappings[MappingKey(holder: holder, page: ref)], m.frame >= 0 {
+            return initial.geometry.pfn(m.frame)
+        }
         return nil
     }
 
@@ -71,6 +76,7 @@ extension Trace {
                 }
             case (.frame, "pins"): parts.append("\(r) pins \(c.before) → \(c.after)")
             case (.frame, _): break
+            case (.sharedFD, "orphans"): parts.append("orphans of gfn \(r): \(c.before) → \(c.after)")
             case (.sharedFD, _), (.privateFD, _):
                 parts.append("\(c.table.rawValue)[\(r)]: \(c.before) → \(c.after)")
             case (.kvm, "attribute"): parts.append("attribute[\(r)]: \(c.before) → \(c.after)")
@@ -84,8 +90,10 @@ extension Trace {
 
     private func requestWords(gfn: String, _ c: Change) -> String {
         if c.before == "none" { return "PSC request for \(gfn): \(c.after) pending" }
-        if c.after == "none" { return c.before.contains("failed") ? "PSC request for \(gfn) failed" : "PSC request for \(gfn) completed" }
-        if c.after.contains("failed") && !c.before.contains("failed") { return "PSC request for \(gfn) will fail" }
+        let failing = { (s: String) in s.contains("failed") || s.contains("refused") }
+        if c.after == "none" { return failing(c.before) ? "PSC request for \(gfn) failed" : "PSC request for \(gfn) completed" }
+        if c.after.contains("refused") && !c.before.contains("refused") { return "PSC request for \(gfn) refused by the VMM: it will fail" }
+        if failing(c.after) && !failing(c.before) { return "PSC request for \(gfn) will fail" }
         return "PSC request for \(gfn) forwarded to the VMM"
     }
 

@@ -19,6 +19,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         var results = BenchResults()
+        benchExplore(&results)
         benchCheckBuiltins(&results)
         benchParseLarge(&results)
         benchBigScene(&results)
