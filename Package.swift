@@ -7,7 +7,8 @@ import PackageDescription
 /// a test checks this list against the folder.
 let builtinScenes = [
     "ghcb-upm.scene", "no-upm-host-write.scene", "pf-fixup.scene", "kmap-guard.scene",
-    "upm-basics.scene", "implicit-conversion.scene", "psc-refused.scene", "talk.deck",
+    "upm-basics.scene", "implicit-conversion.scene", "psc-refused.scene", "ghcb-race.scene", "guard-race.scene",
+    "talk.deck",
 ]
 /// Themes and fonts, embedded from `assets/` the same way.
 let builtinAssets = [

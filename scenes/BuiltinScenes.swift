@@ -18,6 +18,8 @@ public enum BuiltinScenes {
         File(name: "upm-basics", fileName: "upm-basics.scene", bytes: PackageResources.upm_basics_scene),
         File(name: "implicit-conversion", fileName: "implicit-conversion.scene", bytes: PackageResources.implicit_conversion_scene),
         File(name: "psc-refused", fileName: "psc-refused.scene", bytes: PackageResources.psc_refused_scene),
+        File(name: "ghcb-race", fileName: "ghcb-race.scene", bytes: PackageResources.ghcb_race_scene),
+        File(name: "guard-race", fileName: "guard-race.scene", bytes: PackageResources.guard_race_scene),
         File(name: "talk", fileName: "talk.deck", bytes: PackageResources.talk_deck),
     ]
 

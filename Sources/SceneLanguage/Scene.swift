@@ -70,24 +70,25 @@ public struct Scene: Sendable, Hashable {
 
     /// The scene with command-line settings; refused, with the operations' lines, when a run's
     /// resolved settings make an operation impossible (an operation that needs UPM under `upm off`).
-    public func applying(_ overrides: [Setting]) -> Result<Scene, Diagnostics> {
+    /// `origin` says where the overrides came from in messages (default: the command line's options).
+    public func applying(_ overrides: [Setting], origin: String? = nil) -> Result<Scene, Diagnostics> {
         var s = self
         s.overrides = overrides
-        let problems = s.operationProblems()
+        let problems = s.operationProblems(origin: origin)
         return problems.isEmpty ? .success(s) : .failure(Diagnostics(problems))
     }
 
     /// Operations a run's settings make impossible, at their lines (memory-model.md, Settings).
-    public func operationProblems(limit: Int = SceneLimits.errors) -> [Diagnostic] {
+    public func operationProblems(limit: Int = SceneLimits.errors, origin: String? = nil) -> [Diagnostic] {
         // Variants often share a config: each distinct one is checked once per operation.
         var configs: [(name: String?, config: Config)] = []
         for v in runs {
             let c = config(for: v)
             if !configs.contains(where: { $0.config == c }) { configs.append((v?.name, c)) }
         }
-        let origin = overrides.isEmpty ? "" : "with " + overrides.map { s in
+        let origin = origin ?? (overrides.isEmpty ? "" : "with " + overrides.map { s in
             s.key == .kernel ? "--kernel \(s.value)" : "--set \(s.key.rawValue)=\(s.value)"
-        }.joined(separator: " ") + ": "
+        }.joined(separator: " ") + ": ")
         var out: [Diagnostic] = []
         for step in steps {
             for line in step.operations {

@@ -98,7 +98,8 @@ public struct Exploration: Sendable {
         let lanes = scene.lanes.map(\.steps)
         for (i, combo) in combos.enumerated() {
             let settings = combo.map { Setting(key: $0.key, value: $0.value, location: SourceLocation(line: 0, column: 0)) }
-            switch single.applying(scene.overrides + settings) {
+            let origin = combo.isEmpty ? "" : "with " + combo.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ") + ": "
+            switch single.applying(scene.overrides + settings, origin: origin) {
             case .failure(let problems):
                 let first = problems.first.map { "line \($0.location.line): \($0.message)" } ?? "invalid"
                 rows.append(ExplorationRow(settings: combo, invalid: first, config: nil, signatures: [:], distinctStates: 0,
