@@ -6,18 +6,7 @@ import StepEngine
 /// JSON object scene-format.md specifies.
 public enum ExploreReport {
     /// A cell of the matrix: `always`, `sometimes (k/n)` or `never`.
-    public static func cell(_ count: Int, of runs: Int) -> String {
-        count == 0 ? "never" : count == runs ? "always" : "sometimes (\(count)/\(runs))"
-    }
-
-    /// The outcomes that get a column: those raised in any row, most severe first.
-    public static func columns(_ e: Exploration) -> [OutcomeKind] {
-        let raised = Set(e.rows.flatMap { $0.outcomes.map(\.kind) })
-        return OutcomeKind.allCases.filter(raised.contains).sorted { a, b in
-            a.severity != b.severity ? a.severity > b.severity
-                : (OutcomeKind.allCases.firstIndex(of: a) ?? 0) < (OutcomeKind.allCases.firstIndex(of: b) ?? 0)
-        }
-    }
+    public static func cell(_ count: Int, of runs: Int) -> String { Exploration.cell(count, of: runs) }
 
     /// The matrix, in blocks of outcome columns that fit `width`, then each row's endings.
     public static func text(_ e: Exploration, path: String, width: Int = 100) -> [String] {
@@ -26,7 +15,7 @@ public enum ExploreReport {
         var out = ["explore \(path)" + (e.variant.map { ", variant \($0.name)" } ?? "")
                    + ": \(laneCount) lane\(laneCount == 1 ? "" : "s"), \(e.interleavings) interleavings per row, "
                    + "\(states) distinct states" + (e.partial ? " — PARTIAL: stopped before the end" : "")]
-        let columns = columns(e)
+        let columns = e.columns
         var head = ["row"] + e.over.map(\.rawValue)
         let fixedCells = e.rows.enumerated().map { i, r in ["\(i + 1)"] + r.settings.map(\.value) }
         var fixedWidths = head.map(\.count)

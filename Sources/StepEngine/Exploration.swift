@@ -78,6 +78,17 @@ public struct Exploration: Sendable {
         return (all.firstIndex(of: a) ?? 0) < (all.firstIndex(of: b) ?? 0)
     }
 
+    /// A cell of the matrix: `always`, `sometimes (k/n)` or `never`.
+    public static func cell(_ count: Int, of runs: Int) -> String {
+        count == 0 ? "never" : count == runs ? "always" : "sometimes (\(count)/\(runs))"
+    }
+
+    /// The outcomes that get a column in the matrix: those raised in any row, most severe first.
+    public var columns: [OutcomeKind] {
+        let raised = Set(rows.flatMap { $0.outcomes.map(\.kind) })
+        return OutcomeKind.allCases.filter(raised.contains).sorted { Exploration.order($0, $1) }
+    }
+
     /// Why an `--over` key cannot be explored, or nil.
     public static func problem(over key: SettingKey) -> String? {
         key.values.isEmpty ? "'\(key.rawValue)' takes numbers, not a list of values to explore over" : nil
@@ -119,7 +130,7 @@ public struct Exploration: Sendable {
 
     /// The witness of a cell as a plain scene: its steps in the witness's order, the row's settings
     /// as `config`, and an `expect` for the outcome. `check` passes it.
-    public func witnessScene(row: Int, outcome: OutcomeKind) -> String? {
+    public func witness(row: Int, outcome: OutcomeKind) -> Scene? {
         guard rows.indices.contains(row), let config = rows[row].config,
               let order = rows[row].witness(raising: outcome) else { return nil }
         var s = scene
@@ -133,6 +144,11 @@ public struct Exploration: Sendable {
         s.expectations = [Expectation(negated: false, outcome: outcome, location: here)]
         s.variants = []
         s.overrides = []
-        return formatScene(s)
+        return s
+    }
+
+    /// `witness(row:outcome:)` as scene text.
+    public func witnessScene(row: Int, outcome: OutcomeKind) -> String? {
+        witness(row: row, outcome: outcome).map(formatScene)
     }
 }

@@ -5,6 +5,7 @@ import Glibc
 import MemoryModel
 import SceneLanguage
 import StepEngine
+import Viewer
 
 /// `rmpviz explore`: every interleaving of a scene's lanes under every combination of settings.
 struct Explore: ParsableCommand {
@@ -30,8 +31,14 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("Settings to explore over, comma-separated: each over all its values.", valueName: "KEY[,KEY…]"))
     var over: String?
 
-    @Option(help: "Output format.")
-    var format: Format = .text
+    @Option(help: "Output format (default: the matrix in the terminal when standard output is one, else text).")
+    var format: Format?
+
+    @Option(help: "Colour theme for the terminal matrix: dark (default), light, projector, or a theme file.")
+    var theme: String?
+
+    @Flag(help: "No colours in the terminal matrix (also when NO_COLOR is set).")
+    var noColor = false
 
     @Option(help: ArgumentHelp("Write the witness of one cell (row number from 1, an outcome) as a scene.", valueName: "ROW:OUTCOME"))
     var witness: String?
@@ -46,6 +53,10 @@ struct Explore: ParsableCommand {
             let keys = try Explore.keys(over)
             let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides())
             let target = try witness.map { w throws(CLIFailure) in try Explore.cell(w) }
+            if format == nil, target == nil, isatty(1) != 0, isatty(0) != 0 {
+                try interactive(trace.scene, variant: trace.variantIndex, keys: keys)
+                return
+            }
             QuitSignals.install()
             var lastReport = 0.0
             let exploration = Exploration.run(trace.scene, variant: trace.variantIndex, over: keys,
@@ -70,13 +81,33 @@ struct Explore: ParsableCommand {
                 return
             }
             var out = OutputBuffer()
-            switch format {
+            switch format ?? .text {
             case .json: out.line(ExploreReport.json(exploration))
             case .text: for line in ExploreReport.text(exploration, path: trace.scene.path) { out.line(line) }
             }
             out.flush()
             if exploration.partial { throw CLIFailure(status: 130, message: "rmpviz: explore: stopped by a signal; the counts are partial") }
         }
+    }
+
+    /// The matrix in the terminal: a progress line while exploring, then the table; Enter opens a
+    /// cell's witness in the viewer.
+    func interactive(_ scene: Scene, variant: Int?, keys: [SettingKey]) throws(CLIFailure) {
+        let theme = try ThemeLoader.load(self.theme)
+        let noColor = self.noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
+        let status = try TerminalLoop.run(color: !noColor, theme: theme, makeBusy: { w, h, busy in
+            busy.show("exploring \(scene.title)…")
+            var lastShown = 0.0
+            let exploration = Exploration.run(scene, variant: variant, over: keys, shouldStop: { busy.stopRequested() },
+                                              progress: { row, states in
+                let now = monotonicNow()
+                guard now - lastShown > 0.1 else { return }
+                lastShown = now
+                busy.show("exploring \(scene.title): row \(row + 1), \(states) distinct states…")
+            })
+            return ExploreState(exploration: exploration, path: scene.path, width: w, height: h)
+        })
+        if status != 0 { throw CLIFailure(status: status, message: "") }
     }
 
     static func keys(_ over: String?) throws(CLIFailure) -> [SettingKey] {

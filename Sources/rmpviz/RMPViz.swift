@@ -64,6 +64,7 @@ struct List: ParsableCommand {
             print(SettingKey.markdownTable())
             return
         }
+        let nameWidth = (BuiltinScenes.all.map(\.name.count).max() ?? 0) + 1
         for file in BuiltinScenes.all {
             let title: String
             if file.isDeck {
@@ -72,7 +73,7 @@ struct List: ParsableCommand {
                 title = (try? parseScene(bytes: file.bytes, path: file.fileName).get().title) ?? "(does not parse)"
             }
             let kind = file.isDeck ? "deck " : "scene"
-            print("\(kind) \(file.name + String(repeating: " ", count: max(0, 18 - file.name.count))) \(Diagnostic.printable(title))")
+            print("\(kind) \(file.name + String(repeating: " ", count: max(0, nameWidth - file.name.count))) \(Diagnostic.printable(title))")
         }
     }
 }

@@ -32,6 +32,53 @@ extension PresenterState: InteractiveScreen {
     var wantsRepaint: Bool { viewer.wantsRedraw }
 }
 
+extension ExploreState: InteractiveScreen {
+    mutating func handle(_ key: Key, now: Double) { handle(key) }
+    func render(now: Double) -> Grid { render() }
+    var wantsRepaint: Bool { witness?.wantsRedraw ?? false }
+    mutating func setASCII(_ on: Bool) { ascii = on }
+}
+
+/// Long work before the first frame (an exploration): a progress line on the screen, and Ctrl-C,
+/// q or a signal asking it to stop with what it has.
+final class BusyScreen {
+    private let terminal: CursesTerminal
+    private var lastPoll = 0.0
+    private(set) var stopped = false
+    /// SIGTERM or SIGHUP arrived while busy: the program must end after the work stops.
+    private(set) var exitSignal: Int32?
+
+    init(terminal: CursesTerminal) { self.terminal = terminal }
+
+    func show(_ text: String) {
+        let size = terminal.size
+        var grid = Grid(width: max(1, size.width), height: max(1, size.height))
+        let y = max(0, size.height / 2 - 1)
+        grid.put(text, in: Rect(x: 0, y: y, width: size.width, height: 1), style: .title, align: .center)
+        grid.put("Ctrl-C or q: stop and show what was counted", in: Rect(x: 0, y: y + 1, width: size.width, height: 1),
+                 style: .dim, align: .center)
+        terminal.draw(grid)
+    }
+
+    /// Polls the keyboard at most every 50 ms, so the work pays almost nothing for it.
+    func stopRequested() -> Bool {
+        guard !stopped else { return true }
+        let now = monotonicNow()
+        guard now - lastPoll > 0.05 else { return false }
+        lastPoll = now
+        while let event = terminal.readEvent(timeoutMs: 0) {
+            switch event {
+            case .ctrlC, .char("q"): stopped = true
+            case .signal(let s):
+                stopped = true
+                if s != SIGINT { exitSignal = s }
+            default: continue
+            }
+        }
+        return stopped
+    }
+}
+
 /// Seconds on CLOCK_MONOTONIC, the clock other processes (a benchmark driver) can compare with.
 func monotonicNow() -> Double {
     var t = timespec()
@@ -47,6 +94,14 @@ enum TerminalLoop {
         color: Bool, theme: Theme, make: (_ width: Int, _ height: Int) -> S?,
         tick: (inout S, Double) -> Bool = { _, _ in false }
     ) throws(CLIFailure) -> Int32 {
+        try run(color: color, theme: theme, makeBusy: { w, h, _ in make(w, h) }, tick: tick)
+    }
+
+    /// The same, for a screen whose making takes long: `makeBusy` can show progress and stop early.
+    static func run<S: InteractiveScreen>(
+        color: Bool, theme: Theme, makeBusy: (_ width: Int, _ height: Int, _ busy: BusyScreen) -> S?,
+        tick: (inout S, Double) -> Bool = { _, _ in false }
+    ) throws(CLIFailure) -> Int32 {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal.open(colorMode: color ? .auto : .none)
@@ -56,7 +111,10 @@ enum TerminalLoop {
         defer { terminal.close() }
         terminal.setPalette(ThemeLoader.palette(theme))
         let size = terminal.size
-        guard var state = make(size.width, size.height) else { return 0 }
+        let busy = BusyScreen(terminal: terminal)
+        guard var state = makeBusy(size.width, size.height, busy) else { return 0 }
+        if let s = busy.exitSignal { return 128 + s }
+        terminal.invalidate()
         state.setASCII(!terminal.isUTF8)
         terminal.draw(state.render(now: monotonicNow()))
         let timing = TimingLog()
