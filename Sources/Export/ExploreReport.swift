@@ -12,8 +12,8 @@ public enum ExploreReport {
     public static func text(_ e: Exploration, path: String, width: Int = 100) -> [String] {
         let laneCount = e.scene.lanes.count
         let states = e.rows.reduce(0) { $0 + $1.distinctStates }
-        var out = ["explore \(path)" + (e.variant.map { ", variant \($0.name)" } ?? "")
-                   + ": \(laneCount) lane\(laneCount == 1 ? "" : "s"), \(e.interleavings) interleavings per row, "
+        var out = ["explore \(path)" + (e.variant.map { ", variant \($0.name)" } ?? ""),
+                   "\(laneCount) lane\(laneCount == 1 ? "" : "s"), \(e.interleavings) interleavings per row, "
                    + "\(states) distinct states" + (e.partial ? " — PARTIAL: stopped before the end" : "")]
         let columns = e.columns
         var head = ["row"] + e.over.map(\.rawValue)
@@ -58,19 +58,34 @@ public enum ExploreReport {
         if !invalid.isEmpty {
             out.append("")
             out.append("invalid rows (the scene cannot run under these settings)")
-            for (i, r) in invalid { out.append("  \(i + 1): " + (r.invalid ?? "")) }
+            for (i, r) in invalid { out += wrapped("  \(i + 1): " + (r.invalid ?? ""), width: width) }
         }
         out.append("")
         out.append("endings (interleavings per ending)")
         for (i, r) in e.rows.enumerated() where r.invalid == nil {
-            out.append("  \(i + 1): " + r.endings.map { "\($0.name) \($0.count)" }.joined(separator: " · ")
-                       + (r.partial ? " (partial)" : ""))
+            out += wrapped("  \(i + 1): " + r.endings.map { "\($0.name) \($0.count)" }.joined(separator: " · ")
+                           + (r.partial ? " (partial)" : ""), width: width)
         }
         if columns.contains(where: { _ in true }) {
             out.append("")
             out.append("witness of a cell: rmpviz explore \(path) --witness ROW:OUTCOME -o FILE")
         }
         return out.map(Diagnostic.printable)
+    }
+
+    /// Words wrapped at `width`, continuation lines indented under the first one's text.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty, line.count + 1 + word.count > width, line.contains(where: { $0 != " " }) {
+                lines.append(line)
+                line = "     " + word
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        return lines + [line]
     }
 
     private static func trimmed(_ s: String) -> String {

@@ -134,7 +134,7 @@ public struct Exploration: Sendable {
         guard rows.indices.contains(row), let config = rows[row].config,
               let order = rows[row].witness(raising: outcome) else { return nil }
         var s = scene
-        s.title = "\(scene.title): witness for \(outcome.rawValue)"
+        s.title = "Witness for \(outcome.rawValue): \(scene.title)"
         s.about = ["Written by rmpviz explore: the interleaving that raises \(outcome.rawValue) with the fewest steps run"
                    + (variant.map { ", variant \($0.name)" } ?? "") + "."]
         let here = SourceLocation(line: 0, column: 0)

@@ -171,3 +171,19 @@ import TestSupport
         #expect(Explorer.interleavings([1000, 1000]) == nil, "past Int's range")
     }
 }
+
+/// A stop request (Ctrl-C in the shell) ends the exploration with what was counted, marked partial.
+@Test func aStoppedExplorationIsPartialAndCountsLess() throws {
+    let lanes = (0..<3).map { l in (0..<4).map { s in "step \"l\(l) s\(s)\" lane=l\(l)\n  kvm write a\n" }.joined() }.joined()
+    guard case .success(let scene) = parseScene("title \"t\"\npage a gfn=1\n" + lanes, path: "t.scene") else {
+        Issue.record("does not parse")
+        return
+    }
+    var calls = 0
+    let e = Exploration.run(scene, variant: nil, over: [], shouldStop: { calls += 1; return calls > 20 })
+    let row = try #require(e.rows.first)
+    #expect(e.partial && row.partial)
+    #expect(row.runs < e.interleavings, "counted \(row.runs) of \(e.interleavings)")
+    let full = Exploration.run(scene, variant: nil, over: [])
+    #expect(!full.partial && full.rows.first?.runs == 34_650)
+}
