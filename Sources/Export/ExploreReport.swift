@@ -73,16 +73,17 @@ public enum ExploreReport {
         return out.map(Diagnostic.printable)
     }
 
-    /// Words wrapped at `width`, continuation lines indented under the first one's text.
+    /// Words wrapped at `width`, keeping the text's indent; continuation lines indented 3 more.
     static func wrapped(_ text: String, width: Int) -> [String] {
+        let indent = String(text.prefix { $0 == " " })
         var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if !line.isEmpty, line.count + 1 + word.count > width, line.contains(where: { $0 != " " }) {
+        var line = indent
+        for word in text.split(separator: " ") {
+            if line.count > indent.count, line.count + 1 + word.count > width {
                 lines.append(line)
-                line = "     " + word
+                line = indent + "   " + word
             } else {
-                line += (line.isEmpty ? "" : " ") + word
+                line += (line.count > indent.count ? " " : "") + word
             }
         }
         return lines + [line]

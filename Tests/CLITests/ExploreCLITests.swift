@@ -98,3 +98,12 @@ import Testing
         #expect(t.wait(for: "the program to end", { !$0.contains("row  kernel") }))
     }
 }
+
+/// docs/scene-language.md's worked matrix is what the binary prints, byte for byte.
+@Test func theDocsWorkedMatrixIsTheBinarysOutput() throws {
+    let r = try BinaryRunner.run(["explore", "ghcb-race", "--over", "kernel,discard-on-convert", "--format", "text"])
+    expectStatus(r, 0)
+    let doc = try String(contentsOf: BinaryRunner.packageRoot.appendingPathComponent("docs/scene-language.md"), encoding: .utf8)
+    #expect(doc.contains("$ rmpviz explore ghcb-race --over kernel,discard-on-convert\n" + r.out),
+            "paste the output of 'rmpviz explore ghcb-race --over kernel,discard-on-convert' into the docs")
+}
