@@ -1,5 +1,7 @@
+import MemoryModel
+
 /// Parses a deck (scene-format.md, Decks): `title STRING` at most once, then `scene PATH [variant=NAME]`
-/// lines. Paths are kept as written; finding the files is the executable's work.
+/// and `explore PATH [variant=NAME] [over=KEY,…]` lines. Paths are kept as written; finding the files is the executable's work.
 public func parseDeck(_ text: String, path: String) -> Result<Deck, Diagnostics> {
     parseDeck(bytes: Array(text.utf8), path: path)
 }
@@ -25,12 +27,12 @@ private struct DeckParser {
         for line in lexer.lines(sink: &sink) {
             if sink.isFull { break }
             let (tokens, ok) = lexer.tokens(of: line, sink: &sink)
-            if tokens.first?.text == "scene" { sawScene = true }
+            if tokens.first?.text == "scene" || tokens.first?.text == "explore" { sawScene = true }
             guard ok, let first = tokens.first else { continue }
-            guard first.kind == .word, first.text == "title" || first.text == "scene" else {
+            guard first.kind == .word, ["title", "scene", "explore"].contains(first.text) else {
                 let word = first.kind == .string ? "a string" : quoted(first.source)
-                sink.error("unknown deck statement \(word)" + Suggest.didYouMean(first.text, in: ["title", "scene"])
-                           + "; a deck has 'title' and 'scene' lines", at: first.location(line: line.number))
+                sink.error("unknown deck statement \(word)" + Suggest.didYouMean(first.text, in: ["title", "scene", "explore"])
+                           + "; a deck has 'title', 'scene' and 'explore' lines", at: first.location(line: line.number))
                 continue
             }
             if first.text == "title" { titleLine(tokens, line: line.number) } else { scene(tokens, line: line.number) }
@@ -59,13 +61,29 @@ private struct DeckParser {
 
     private mutating func scene(_ tokens: [Token], line: Int) {
         var variant: String?
+        let isExplore = tokens[0].text == "explore"
+        var over: [SettingKey]? = isExplore ? [] : nil
         var ok = true
+        let allowed = isExplore ? ["variant", "over"] : ["variant"]
         for t in tokens.dropFirst() where t.kind == .option {
-            if t.text != "variant" {
-                sink.error("unknown option \(quoted(t.text))" + Suggest.didYouMean(t.text, in: ["variant"])
-                           + ": 'scene' takes variant=", at: SourceLocation(line: line, column: t.column,
-                                                                           length: max(1, t.text.count)))
+            if !allowed.contains(t.text) {
+                sink.error("unknown option \(quoted(t.text))" + Suggest.didYouMean(t.text, in: allowed)
+                           + ": '\(tokens[0].text)' takes " + allowed.map { "\($0)=" }.joined(separator: ", "),
+                           at: SourceLocation(line: line, column: t.column, length: max(1, t.text.count)))
                 ok = false
+            } else if t.text == "over" {
+                let names = SettingKey.allCases.filter { !$0.values.isEmpty }.map(\.rawValue)
+                var keys: [SettingKey] = []
+                for word in t.value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+                    guard let key = SettingKey(rawValue: word), !key.values.isEmpty, !keys.contains(key) else {
+                        sink.error("over= takes settings with a list of values, each once; \(quoted(word)) is not one"
+                                   + Suggest.didYouMean(word, in: names), at: t.valueLocation(line: line))
+                        ok = false
+                        break
+                    }
+                    keys.append(key)
+                }
+                over = keys
             } else if variant != nil {
                 sink.error("option 'variant' given twice", at: t.location(line: line))
                 ok = false
@@ -81,7 +99,7 @@ private struct DeckParser {
             sink.error("'scene' needs a file name, found an empty string", at: arg.location(line: line))
             return
         }
-        entries.append(Deck.Entry(reference: arg.text, variant: variant, location: arg.location(line: line)))
+        entries.append(Deck.Entry(reference: arg.text, variant: variant, explore: over, location: arg.location(line: line)))
     }
 
     private mutating func single(_ tokens: [Token], line: Int, needs: String) -> Token? {

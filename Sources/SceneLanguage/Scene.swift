@@ -203,14 +203,18 @@ public struct Deck: Sendable, Hashable {
     public var title: String?
     public var entries: [Entry]
 
-    /// One `scene PATH [variant=NAME]` line; the path is as written (relative to the deck, or a built-in name).
+    /// One `scene PATH [variant=NAME]` line, or `explore PATH [variant=NAME] [over=KEY,…]` (the
+    /// scene's outcome matrix); the path is as written (relative to the deck, or a built-in name).
     public struct Entry: Sendable, Hashable {
         public var reference: String
         public var variant: String?
+        /// Set for an `explore` line: the settings to explore over (possibly none).
+        public var explore: [SettingKey]?
         public var location: SourceLocation
-        public init(reference: String, variant: String? = nil, location: SourceLocation) {
+        public init(reference: String, variant: String? = nil, explore: [SettingKey]? = nil, location: SourceLocation) {
             self.reference = reference
             self.variant = variant
+            self.explore = explore
             self.location = location
         }
     }

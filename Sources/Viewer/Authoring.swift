@@ -38,6 +38,8 @@ extension PresenterState {
             var v = viewer
             v.reload(traces: new[i].traces)
             viewer = v
+            matrix = PresenterState.matrix(for: new[i], width: viewer.width, height: viewer.height)
+            matrix?.ascii = viewer.ascii
             onCard = wasOnCard
         } else {
             goTo(entry: i)

@@ -2,13 +2,16 @@ import Screen
 import SceneLanguage
 import StepEngine
 
-/// One scene of a talk: its runs (one per variant) and the variant the deck asks for.
+/// One scene of a talk: its runs (one per variant) and the variant the deck asks for; for an
+/// `explore` entry, the outcome matrix shown instead of the tables.
 public struct PresentEntry: Sendable {
     public let traces: [Trace]
     public let variant: Int
-    public init(traces: [Trace], variant: Int) {
+    public let exploration: Exploration?
+    public init(traces: [Trace], variant: Int, exploration: Exploration? = nil) {
         self.traces = traces
         self.variant = variant
+        self.exploration = exploration
     }
 }
 
@@ -19,6 +22,8 @@ public struct PresenterState: Sendable {
     public private(set) var current = 0
     public internal(set) var onCard = true
     public internal(set) var viewer: ViewerState
+    /// The matrix of an `explore` entry, shown after its title card instead of the viewer.
+    public internal(set) var matrix: ExploreState?
     public private(set) var blanked = false
     /// When the clock was last reset, in the shell's seconds.
     public private(set) var clockStart: Double
@@ -33,6 +38,11 @@ public struct PresenterState: Sendable {
         viewer = v
         self.font = font
         clockStart = now
+        matrix = PresenterState.matrix(for: first, width: width, height: height)
+    }
+
+    static func matrix(for entry: PresentEntry, width: Int, height: Int) -> ExploreState? {
+        entry.exploration.map { ExploreState(exploration: $0, path: $0.scene.path, width: width, height: height) }
     }
 
     public var scene: Scene { viewer.scene }
@@ -41,11 +51,31 @@ public struct PresenterState: Sendable {
     public mutating func handle(_ key: Key, now: Double) {
         if case .resize = key {
             viewer.handle(key)
+            matrix?.handle(key)
             return
         }
         if blanked {
             if key == .char("b") || key == .char(".") { blanked = false }
             if key == .char("q") { viewer.apply(.quit) }
+            return
+        }
+        if !onCard, var m = matrix {
+            // The matrix: remote keys move through the talk, the others act on the table (and on a
+            // witness opened from it).
+            if m.witness == nil, !m.showHelp {
+                switch key {
+                case .pageDown, .char(" "): return goTo(entry: current + 1)
+                case .pageUp: onCard = true; return
+                case .char("b"), .char("."): blanked = true; return
+                case .char("}"): return goTo(entry: current + 1)
+                case .char("{"): return goTo(entry: current - 1)
+                case .char("t"): clockStart = now; return
+                default: break
+                }
+            }
+            m.handle(key)
+            if m.quit { viewer.apply(.quit) }
+            matrix = m
             return
         }
         if case .tables = viewer.mode, viewer.number.isEmpty {
@@ -104,11 +134,16 @@ public struct PresenterState: Sendable {
         guard var v = ViewerState(traces: e.traces, variant: e.variant, width: viewer.width, height: viewer.height) else { return }
         v.ascii = viewer.ascii
         viewer = v
+        matrix = PresenterState.matrix(for: e, width: viewer.width, height: viewer.height)
+        matrix?.ascii = viewer.ascii
         current = entry
         onCard = true
     }
 
-    public mutating func setASCII(_ on: Bool) { viewer.ascii = on }
+    public mutating func setASCII(_ on: Bool) {
+        viewer.ascii = on
+        matrix?.ascii = on
+    }
 
     /// The elapsed time as m:ss (h:mm:ss past an hour).
     public func clock(now: Double) -> String {
@@ -128,6 +163,7 @@ public struct PresenterState: Sendable {
     public func render(now: Double) -> Grid {
         if blanked { return Grid(width: max(1, viewer.width), height: max(1, viewer.height)) }
         if onCard { return TitleCard(state: self, now: now).render() }
+        if let matrix { return matrix.render() }
         var v = viewer
         v.presentation = " " + progress(now: now) + " "
         return v.render()

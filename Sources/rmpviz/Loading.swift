@@ -20,6 +20,8 @@ struct LoadedScene {
     let text: String
     /// The variant a deck entry asks for.
     var variant: String?
+    /// An `explore` deck entry: the settings its matrix is explored over.
+    var explore: [SettingKey]?
 }
 
 /// Writes to standard error, line by line made safe: a message may quote a file name, an argument
@@ -105,6 +107,7 @@ enum SceneLoader {
                     continue
                 }
                 loaded.variant = entry.variant
+                loaded.explore = entry.explore
                 scenes.append(loaded)
             } catch let failure where failure.status == 66 {
                 let d = Diagnostic(path: path, location: entry.location,

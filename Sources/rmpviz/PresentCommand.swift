@@ -78,7 +78,11 @@ struct Present: ParsableCommand {
             for loaded in try SceneLoader.load(item, overrides: overrides) {
                 let traces = Engine.runAll(loaded.scene)
                 let variant = loaded.variant.flatMap { v in traces.firstIndex { $0.variant?.name == v } } ?? 0
-                out.append(PresentEntry(traces: traces, variant: variant))
+                // An `explore` entry: the matrix, computed before the talk starts.
+                let exploration = loaded.explore.map { keys in
+                    Exploration.run(loaded.scene, variant: loaded.scene.variants.isEmpty ? nil : variant, over: keys)
+                }
+                out.append(PresentEntry(traces: traces, variant: variant, exploration: exploration))
             }
         }
         return out
