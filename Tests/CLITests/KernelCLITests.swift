@@ -136,12 +136,16 @@ private let inPlace = """
     }
 
     @Test func theTextReportOpensWithTheKernel() throws {
-        let r = try BinaryRunner.run(["run", "ghcb-upm", "--kernel", "mainline"])
+        // kmap-guard is a v5 scene; its page-address variant sets psc-error stale itself.
+        let r = try BinaryRunner.run(["run", "kmap-guard", "--variant", "page-address", "--kernel", "mainline"])
         expectStatus(r, 0)
         let first = try #require(r.outLines.first)
         #expect(first.hasPrefix("kernel: mainline (Linux 6.11 and later"), "\(first)")
-        // ghcb-upm sets directmap-unmap itself; the kernel's other defaults follow mainline.
-        #expect(first.contains("gmem-alloc=lazy") && first.contains("kvm-map=pin") && first.contains("directmap-unmap=on"), "\(first)")
+        // The variant's explicit setting wins over mainline's default (terminate); the kernel's other
+        // defaults follow mainline, not the scene's v5.
+        #expect(first.contains("psc-error=stale"), "\(first)")
+        #expect(first.contains("gmem-alloc=lazy") && first.contains("kvm-map=pin") && first.contains("directmap-unmap=off"), "\(first)")
+        #expect(r.outLines.dropFirst().first?.hasPrefix("step 1 · action 1 ") == true, r.summary)
     }
 
     /// Every export names the kernel on its top line.

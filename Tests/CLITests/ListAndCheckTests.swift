@@ -10,6 +10,28 @@ func builtinFileNames() throws -> [String] {
         .sorted()
 }
 
+/// The built-in scenes' names (decks left out), from the `scenes/` folder, for parameterised tests;
+/// empty only if the folder cannot be read, which `everyBuiltinSceneIsChecked` reports.
+func builtinSceneNames() -> [String] {
+    ((try? builtinFileNames()) ?? []).filter { $0.hasSuffix(".scene") }.map { ($0 as NSString).deletingPathExtension }
+}
+
+/// How many runs `rmpviz check talk` makes, from scenes/talk.deck: a `scene` (or `explore`) line with
+/// variant= runs that variant; one without runs every variant of the scene.
+func talkDeckRunCount() throws -> Int {
+    let deck = String(decoding: try sceneFile("talk.deck"), as: UTF8.self)
+    var count = 0
+    for entry in deck.split(separator: "\n") where entry.hasPrefix("scene ") || entry.hasPrefix("explore ") {
+        let words = entry.split(separator: " ")
+        if words.contains(where: { $0.hasPrefix("variant=") }) {
+            count += 1
+        } else {
+            count += max(1, variantNames(try sceneFile(String(words[1]))).count)
+        }
+    }
+    return count
+}
+
 /// The first string on the scene's or deck's `title` line.
 func declaredTitle(_ bytes: [UInt8]) -> String? {
     for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
@@ -60,7 +82,7 @@ func variantNames(_ bytes: [UInt8]) -> [String] {
         }
     }
 
-    @Test(arguments: ["ghcb-upm", "no-upm-host-write", "pf-fixup", "kmap-guard", "pinned-ghcb", "upm-basics"])
+    @Test(arguments: builtinSceneNames())
     func checkBuiltinByName(_ name: String) throws {
         let r = try BinaryRunner.run(["check", name])
         expectStatus(r, 0)
@@ -71,14 +93,19 @@ func variantNames(_ bytes: [UInt8]) -> [String] {
             let words = line.split(separator: " ").map(String.init)
             #expect(words.first == "ok", r.summary)
             #expect(words.count >= 4 && words[1].hasSuffix("\(name).scene") && words[2] == variant, "line \(line)")
+            #expect(line.hasSuffix(")") && line.contains(" (kernel "), "every line names its kernel: \(line)")
         }
         #expect(r.err.isEmpty, r.summary)
     }
 
-    /// Every scene in the folder is covered by the parameterised test above.
+    /// Every scene in the folder is covered by the parameterised tests above, which take their
+    /// arguments from the folder: check that listing is the folder's, and not empty.
     @Test func everyBuiltinSceneIsChecked() throws {
         let names = try builtinFileNames().filter { $0.hasSuffix(".scene") }.map { ($0 as NSString).deletingPathExtension }
-        #expect(Set(names) == ["ghcb-upm", "no-upm-host-write", "pf-fixup", "kmap-guard", "pinned-ghcb", "upm-basics"])
+        #expect(builtinSceneNames() == names)
+        #expect(names.count >= 7, "scenes/ holds \(names)")
+        #expect(Set(names).isSuperset(of: ["ghcb-upm", "upm-basics", "kmap-guard", "psc-refused"]), "\(names)")
+        #expect(!names.contains("pinned-ghcb"), "pinned-ghcb was folded into ghcb-upm's mainline variant")
     }
 
     @Test func checkAllScenesAtOnce() throws {
@@ -94,19 +121,7 @@ func variantNames(_ bytes: [UInt8]) -> [String] {
     @Test func checkDeckByPath() throws {
         let r = try BinaryRunner.run(["check", "scenes/talk.deck"])
         expectStatus(r, 0)
-        let deck = String(decoding: try sceneFile("talk.deck"), as: UTF8.self)
-        let entries = deck.split(separator: "\n").filter { $0.hasPrefix("scene ") }
-        // A deck entry with variant= runs that variant; one without runs every variant of the scene.
-        var expected = 0
-        for e in entries {
-            let words = e.split(separator: " ")
-            if words.contains(where: { $0.hasPrefix("variant=") }) {
-                expected += 1
-            } else {
-                expected += max(1, variantNames(try sceneFile(String(words[1]))).count)
-            }
-        }
-        #expect(r.outLines.count == expected, r.summary)
+        #expect(r.outLines.count == (try talkDeckRunCount()), r.summary)
         #expect(r.outLines.allSatisfy { $0.hasPrefix("ok ") }, r.summary)
         #expect(r.outLines.contains { $0.contains("ghcb-upm.scene keep double-allocation") }, r.summary)
         #expect(r.outLines.contains { $0.contains("ghcb-upm.scene discard host-panic") }, r.summary)
@@ -115,7 +130,8 @@ func variantNames(_ bytes: [UInt8]) -> [String] {
     @Test func checkDeckByBuiltinName() throws {
         let r = try BinaryRunner.run(["check", "talk"])
         expectStatus(r, 0)
-        #expect(r.outLines.count >= 9, r.summary)
+        #expect(r.outLines.count == (try talkDeckRunCount()), r.summary)
+        #expect(r.outLines.allSatisfy { $0.hasPrefix("ok ") }, r.summary)
     }
 
     /// Built-in scenes are compiled in: the binary works alone, far from `scenes/`.
@@ -134,21 +150,27 @@ func variantNames(_ bytes: [UInt8]) -> [String] {
 
         let check = try BinaryRunner.run(["check", "ghcb-upm"], in: tmp.url, executable: copy)
         expectStatus(check, 0)
-        #expect(check.outLines.count == 2, check.summary)
+        // One line per variant (keep, discard, mainline).
+        #expect(check.outLines.count == variantNames(try sceneFile("ghcb-upm.scene")).count, check.summary)
+        #expect(check.outLines.count == 3, check.summary)
         #expect(check.outLines.allSatisfy { $0.hasPrefix("ok ") }, check.summary)
 
         let deck = try BinaryRunner.run(["check", "talk"], in: tmp.url, executable: copy)
         expectStatus(deck, 0)
-        #expect(deck.outLines.count >= 9 && deck.outLines.allSatisfy { $0.hasPrefix("ok ") }, deck.summary)
+        #expect(deck.outLines.count == (try talkDeckRunCount()) && deck.outLines.allSatisfy { $0.hasPrefix("ok ") }, deck.summary)
     }
 
     @Test func failedExpectationExitsOneWithItsLocation() throws {
         let tmp = try TempFolder()
         defer { tmp.remove() }
-        // ghcb-upm, with the keep variant expecting a panic it does not get.
+        // ghcb-upm, with the keep variant (the first to say `expect no host-panic`) expecting a panic it
+        // does not get. The mainline variant says it too: only the first is changed.
         let text = String(decoding: try sceneFile("ghcb-upm.scene"), as: UTF8.self)
-        #expect(text.contains("  expect no host-panic\n"))
-        let broken = text.replacingOccurrences(of: "  expect no host-panic\n", with: "  expect host-panic\n")
+        let keep = try #require(text.range(of: "\nvariant keep "))
+        let first = try #require(text.range(of: "  expect no host-panic\n", range: keep.upperBound..<text.endIndex))
+        let nextVariant = text.range(of: "\nvariant ", range: keep.upperBound..<text.endIndex)
+        #expect(nextVariant.map { first.upperBound <= $0.lowerBound } ?? true, "the line changed is keep's")
+        let broken = text.replacingCharacters(in: first, with: "  expect host-panic\n")
         let path = try tmp.write("fails.scene", broken)
         let lines = broken.split(separator: "\n", omittingEmptySubsequences: false)
         let lineNumber = try #require(lines.firstIndex { $0 == "  expect host-panic" }) + 1
@@ -158,11 +180,16 @@ func variantNames(_ bytes: [UInt8]) -> [String] {
         let fail = r.outLines.filter { $0.hasPrefix("FAIL") }
         #expect(fail.count == 1 && fail.first?.contains("fails.scene keep") == true, r.summary)
         #expect(r.outLines.contains { $0.hasPrefix("ok ") && $0.contains("discard") }, r.summary)
+        #expect(r.outLines.contains { $0.hasPrefix("ok ") && $0.contains("fails.scene mainline") }, r.summary)
         #expect(r.out.contains("\(path):\(lineNumber):3: expect host-panic"), r.summary)
 
-        // One failing scene among good ones still exits 1, and the good ones are reported.
+        // One failing scene among good ones still exits 1, and the good ones are reported: every
+        // variant of ghcb-upm, all of fails.scene's but keep, and upm-basics (no variants: one run).
         let mixed = try BinaryRunner.run(["check", "ghcb-upm", path, "upm-basics"])
         expectStatus(mixed, 1)
-        #expect(mixed.outLines.filter { $0.hasPrefix("ok ") }.count == 4, mixed.summary)
+        let variants = variantNames(try sceneFile("ghcb-upm.scene")).count
+        #expect(variants == 3, "keep, discard, mainline")
+        #expect(mixed.outLines.filter { $0.hasPrefix("ok ") }.count == variants + (variants - 1) + 1, mixed.summary)
+        #expect(mixed.outLines.filter { $0.hasPrefix("FAIL") }.count == 1, mixed.summary)
     }
 }

@@ -9,7 +9,7 @@ import Glibc
 // MARK: - The tests
 
 @Suite(.serialized) struct TmuxViewerTests {
-    static let title = "The GHCB made private under UPM"
+    static let title = "The GHCB made private"
 
     /// Opens the default scene and waits for its first frame.
     private func open(_ arguments: [String] = []) throws -> TmuxViewer {
@@ -31,7 +31,9 @@ import Glibc
         for title in ["RMP table", "host direct map", "shared fd", "private fd"] {
             #expect(screen.contains(title), "no '\(title)' on screen")
         }
-        #expect(screen.contains("variant 1/2 keep"))
+        // ghcb-upm: keep, discard, mainline; keep runs on the scene's kernel, mainline.
+        #expect(screen.contains("variant 1/3 keep"))
+        #expect(screen.contains(" kernel mainline "))
         #expect(screen.contains("action 1/"))
         #expect(screen.contains("frames back"))
         #expect(t.display("#{alternate_on}") == "1", "the viewer draws on the alternate screen")
@@ -52,8 +54,12 @@ import Glibc
     @Test func stepsActionByActionAndStepByStep() throws {
         let t = try open()
         defer { t.killServer() }
+        // Step 1 of ghcb-upm has two actions (the PSC request, the VMGEXIT).
         try t.press("Right")
         t.wait(forText: "▶ action 2/")
+        #expect(t.capture().contains("step 1/6"))
+        try t.type("]")
+        t.wait(forText: "step 2/6")
         try t.type("]")
         t.wait(forText: "step 3/6")
         try t.press("PageUp")
@@ -67,7 +73,8 @@ import Glibc
         let t = try open()
         defer { t.killServer() }
         try t.type("v")
-        t.wait(forText: "variant 2/2 discard")
+        t.wait(forText: "variant 2/3 discard")
+        #expect(t.capture().contains(" kernel thread "), "the discard variant sets kernel thread")
         try t.type("G")
         t.wait(forText: "Kernel panic - not syncing: Fatal exception")
         let screen = t.capture()
@@ -76,7 +83,7 @@ import Glibc
             #expect(screen.contains(line), "no '\(line)' on screen")
         }
         try t.type("V")
-        t.wait(forText: "variant 1/2 keep")
+        t.wait(forText: "variant 1/3 keep")
     }
 
     @Test func helpOpensAndEscapeClosesIt() throws {

@@ -96,8 +96,11 @@ struct CastTests {
     @Test("header, one output event per action at the interval, one marker per step with its title")
     func structure() throws {
         let traces = builtinTraces("ghcb-upm")
-        let trace = try #require(traces.last)
-        let cast = CastExport.document([RunFrames(traces: traces, variant: 1, width: 120, height: 40)], title: "GHCB \"discard\"",
+        // The discard variant: it panics in step 5 of 6, so there are fewer markers than steps.
+        let discard = try #require(traces.firstIndex { $0.variant?.name == "discard" })
+        let trace = traces[discard]
+        #expect(trace.stepsRun == 5 && trace.stepCount == 6)
+        let cast = CastExport.document([RunFrames(traces: traces, variant: discard, width: 120, height: 40)], title: "GHCB \"discard\"",
                                        interval: 0.5, theme: darkTheme)
         let (header, events) = try parseCast(cast)
         #expect(header["version"] as? Int == 2)

@@ -59,7 +59,9 @@ enum FramePoint: String, Sendable, CaseIterable {
     }
 
     @Test func pageHistoryOfAFrame() throws {
-        var state = try Fixture.state("ghcb-upm", variant: 1)
+        let traces = try #require(Fixture.runs["ghcb-upm"])
+        let discard = try #require(traces.firstIndex { $0.variant?.name == "discard" })
+        var state = try Fixture.state("ghcb-upm", variant: discard)
         state.jump(to: state.trace.actionCount - 1)
         let frame = state.selection[TableKind.rmp.rawValue]
         state.handle(.enter)
@@ -260,11 +262,10 @@ enum FramePoint: String, Sendable, CaseIterable {
     @Test func ghcbTopLineReadsAsSpecified() throws {
         var state = try Fixture.state("ghcb-upm")
         let top = state.render().lines[0]
-        #expect(top.contains("The GHCB made private under UPM"))
-        #expect(top.contains("variant 1/2 keep"))
-        #expect(top.contains("step 1/6 KVM maps the GHCB"))
-        #expect(top.contains("action 1/\(state.trace.actionCount)"))
-        #expect(top.contains("worst:"))
+        // Title │ variant │ kernel │ step and its title │ action, then the worst outcome at the right.
+        // ghcb-upm has three variants (keep, discard, mainline); keep runs on the scene's kernel.
+        #expect(top.contains(" The GHCB made private │ variant 1/3 keep │ kernel mainline │ step 1/6 The guest asks for its GHCB private│ action 1/\(state.trace.actionCount) "), "\(top)")
+        #expect(trimmed(top).hasSuffix(" worst: completed"), "\(top)")
         state.jump(to: state.trace.actionCount - 1)
         #expect(state.render().lines[0].contains("worst: double-allocation"))
     }

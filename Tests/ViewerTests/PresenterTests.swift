@@ -2,6 +2,7 @@
 // the clock, the footer and the notes; reloads (`--watch`) and the fit check (`check --fit`).
 import BuiltinAssets
 import BuiltinScenes
+import MemoryModel
 import SceneLanguage
 import Screen
 import StepEngine
@@ -11,11 +12,11 @@ import Viewer
 
 /// The talk deck's scenes, built as `rmpviz present talk` builds them.
 enum Talk {
-    /// (scene file, variant name) for each `scene` line of talk.deck.
-    static let lines: [(file: String, variant: String?)] = {
+    /// (scene file, variant name, settings explored over) for each `scene` or `explore` line of talk.deck.
+    static let lines: [(file: String, variant: String?, explore: [SettingKey]?)] = {
         guard let file = BuiltinScenes.named("talk"),
               case .success(let deck) = parseDeck(bytes: file.bytes, path: "scenes/talk.deck") else { return [] }
-        return deck.entries.map { ($0.reference, $0.variant) }
+        return deck.entries.map { ($0.reference, $0.variant, $0.explore) }
     }()
 
     static let entries: [PresentEntry] = lines.compactMap { line in
@@ -23,14 +24,24 @@ enum Talk {
               case .success(let scene) = parseScene(bytes: file.bytes, path: "scenes/\(file.fileName)") else { return nil }
         let traces = Engine.runAll(scene)
         let variant = line.variant.flatMap { v in traces.firstIndex { $0.variant?.name == v } } ?? 0
-        return PresentEntry(traces: traces, variant: variant)
+        // An `explore` line: the outcome matrix, as `present` computes it.
+        let exploration = line.explore.map { keys in
+            Exploration.run(scene, variant: scene.variants.isEmpty ? nil : variant, over: keys)
+        }
+        return PresentEntry(traces: traces, variant: variant, exploration: exploration)
+    }
+
+    /// How many PgDn take the presenter from the first title card to the end of the talk: a scene is
+    /// its card and its actions, then the next card; an `explore` entry is its card, then its matrix.
+    static var pageDownsToTheEnd: Int {
+        entries.reduce(0) { $0 + ($1.exploration == nil ? $1.traces[$1.variant].actionCount + 1 : 2) } - 1
     }
 
     static let font = FigletFont(BuiltinAssets.titleFont)
 
     static func presenter(width: Int = 160, height: Int = 45, now: Double = 0,
                           sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> PresenterState {
-        try #require(entries.count == 9 && entries.count == lines.count, "talk.deck: \(lines.count) lines, \(entries.count) scenes built",
+        try #require(!entries.isEmpty && entries.count == lines.count, "talk.deck: \(lines.count) lines, \(entries.count) scenes built",
                      sourceLocation: sourceLocation)
         try #require(font != nil, "the title font does not parse", sourceLocation: sourceLocation)
         return try #require(PresenterState(entries: entries, font: font, width: width, height: height, now: now),
@@ -66,10 +77,23 @@ extension Grid {
 }
 
 @Suite struct PresenterTests {
-    @Test func theTalkDeckHasNineScenesWithTheirVariants() throws {
+    @Test func theTalkDeckHasItsScenesWithTheirVariants() throws {
         let p = try Talk.presenter()
-        #expect(p.entries.count == 9)
-        // The deck's variants are honoured: no-upm-host-write unmapped then mapped.
+        // talk.deck has 14 entries: 13 scene lines (upm-basics, two of no-upm-host-write, two of
+        // implicit-conversion, pf-fixup, three of kmap-guard, psc-refused, three of ghcb-upm), then
+        // one explore line: ghcb-race's outcome matrix.
+        #expect(p.entries.count == 14)
+        #expect(p.entries.count == Talk.lines.count)
+        #expect(p.entries.filter { $0.exploration != nil }.count == 1)
+        #expect(p.entries.last?.exploration != nil, "the talk ends with a matrix")
+        // Every line's variant is honoured, a line without one opens the scene's first run; an
+        // explore line, and only that, has a matrix.
+        for (entry, line) in zip(p.entries, Talk.lines) {
+            let run = entry.traces[entry.variant]
+            #expect(run.variant?.name == line.variant ?? entry.traces[0].variant?.name, "\(line)")
+            #expect((entry.exploration != nil) == (line.explore != nil), "\(line)")
+        }
+        // For instance no-upm-host-write unmapped then mapped.
         let second = p.entries[1], third = p.entries[2]
         #expect(second.traces[second.variant].variant?.name == "unmapped")
         #expect(third.traces[third.variant].variant?.name == "mapped")
@@ -80,13 +104,23 @@ extension Grid {
         #expect(p.onCard)
         #expect(p.current == 0)
         #expect(!p.blanked)
-        #expect(p.scene.title == "UPM basics: there and back again")
+        #expect(p.scene.title == "guest_memfd basics")
         let text = p.render(now: 0).text
-        #expect(text.contains("scene 1/9"))
+        #expect(text.contains("scene 1/\(Talk.lines.count)"))
         #expect(text.contains("→ to begin"))
         #expect(!text.contains("RMP table"), "the title card shows the tables:\n\(text)")
+        // The source on one line, cut with an ellipsis when wider than the card (160 - 8 columns).
         let source = try #require(p.scene.source)
-        #expect(text.contains(source))
+        let line = try #require(p.render(now: 0).lines.first { $0.contains(String(source.prefix(30))) }, "no source on the card")
+        let shown = trimmed(line)
+        if source.count > 152 {
+            #expect(shown.hasSuffix("…") && shown.count == 152, "\(shown)")
+            #expect(source.hasPrefix(String(shown.dropLast())), "\(shown)")
+        } else {
+            #expect(shown == source)
+        }
+        // And the kernel the run stands for: upm-basics is a mainline scene.
+        #expect(text.contains("kernel mainline"))
     }
 
     @Test func theTitleCardDrawsTheTitleInFigletLetters() throws {
@@ -102,7 +136,7 @@ extension Grid {
         }
         #expect(checked >= 3)
         // The about text is there too (its first words; it wraps).
-        #expect(lines.joined(separator: " ").contains("A tour of the four tables."))
+        #expect(lines.joined(separator: " ").contains("A tour of the four tables on mainline"))
     }
 
     @Test(arguments: [Key.pageDown, .char(" "), .right])
@@ -148,7 +182,7 @@ extension Grid {
         p.press(.pageDown)
         #expect(p.current == 1)
         #expect(p.onCard)
-        #expect(p.scene.title == "Before UPM: converted under a host kmap")
+        #expect(p.scene.title == "Before UPM: a host write")
         // And back: from a card to the previous scene's last action.
         p.press(.pageUp)
         #expect(p.current == 0)
@@ -181,27 +215,31 @@ extension Grid {
         #expect(p.current == 1 && p.onCard)
         p.press(.char("{"), .char("{"))
         #expect(p.current == 0 && p.onCard, "no scene before the first")
-        for _ in 0..<12 { p.press(.char("}")) }
-        #expect(p.current == 8 && p.onCard, "no scene after the last")
+        let n = p.entries.count
+        for _ in 0..<(n + 3) { p.press(.char("}")) }
+        #expect(p.current == n - 1 && p.onCard, "no scene after the last")
     }
 
     @Test func pageDownThroughTheWholeDeckReachesTheEnd() throws {
         var p = try Talk.presenter()
-        let total = p.entries.reduce(0) { $0 + $1.traces[$1.variant].actionCount + 1 }
         var seen: [Int] = []
-        for _ in 0..<(total - 1) {
+        for _ in 0..<Talk.pageDownsToTheEnd {
             p.press(.pageDown)
             if seen.last != p.current { seen.append(p.current) }
         }
-        #expect(seen == Array(0...8))
-        #expect(p.current == 8)
-        #expect(!p.onCard)
-        #expect(p.viewer.index == p.viewer.trace.actionCount - 1, "\(p.position)")
+        let n = p.entries.count
+        #expect(seen == Array(0..<n))
+        // The end: the last action of the last scene, or the matrix when the talk ends with one.
+        func atTheEnd() -> Bool {
+            guard p.current == n - 1, !p.onCard else { return false }
+            if p.entries[n - 1].exploration != nil { return p.matrix != nil }
+            return p.viewer.index == p.viewer.trace.actionCount - 1
+        }
+        #expect(atTheEnd(), "\(p.position)")
         // More presses stay at the end.
         p.press(.pageDown, .pageDown)
-        #expect(p.current == 8)
-        #expect(p.viewer.index == p.viewer.trace.actionCount - 1)
-        #expect(p.progress(now: 0).hasPrefix("scene 9/9"))
+        #expect(atTheEnd(), "\(p.position)")
+        #expect(p.progress(now: 0).hasPrefix("scene \(n)/\(n) "))
     }
 
     @Test(arguments: [Character("b"), "."])
@@ -303,7 +341,7 @@ extension Grid {
         var p = try Talk.presenter(now: 0)
         p.press(.pageDown, .pageDown)
         let steps = p.viewer.trace.stepCount, actions = p.viewer.trace.actionCount
-        let expected = "scene 1/9 · step \(p.viewer.step + 1)/\(steps) · action 2/\(actions) · ⏱ 1:05"
+        let expected = "scene 1/\(p.entries.count) · step \(p.viewer.step + 1)/\(steps) · action 2/\(actions) · ⏱ 1:05"
         #expect(p.progress(now: 65) == expected)
         let lines = p.render(now: 65).lines
         #expect(lines.last?.contains(expected) == true, "footer: '\(lines.last ?? "")'")
@@ -315,7 +353,7 @@ extension Grid {
         // The card shows the scene and the clock.
         var q = try Talk.presenter(now: 0)
         q.press(.char("}"))
-        #expect(q.render(now: 61).text.contains("scene 2/9 · ⏱ 1:01"))
+        #expect(q.render(now: 61).text.contains("scene 2/\(q.entries.count) · ⏱ 1:01"))
     }
 
     @Test func notesHoldTheStepTheNextStepAndTheTime() throws {
@@ -324,7 +362,7 @@ extension Grid {
         let notes = p.notes(now: 65)
         let step0 = p.scene.steps[0], step1 = p.scene.steps[1]
         #expect(notes.contains("elapsed 1:05"))
-        #expect(notes.contains("scene 1/9: UPM basics: there and back again"))
+        #expect(notes.contains("scene 1/\(p.entries.count): guest_memfd basics"))
         #expect(notes.contains("step 1/\(p.viewer.trace.stepCount): \(step0.title)"))
         #expect(!step0.notes.isEmpty, "the first step of upm-basics has notes")
         for n in step0.notes { #expect(notes.contains(n)) }
@@ -340,7 +378,7 @@ extension Grid {
         p.press(.pageDown, .char("G"))
         #expect(p.viewer.index == p.viewer.trace.actionCount - 1)
         let notes = p.notes(now: 0)
-        #expect(notes.contains("next: scene 2: Before UPM: converted under a host kmap"), "\(notes)")
+        #expect(notes.contains("next: scene 2: Before UPM: a host write"), "\(notes)")
         // On a card: the scene's about, and its first step next.
         p.press(.pageDown)
         #expect(p.onCard)
@@ -348,9 +386,10 @@ extension Grid {
         #expect(card.contains("title card"))
         #expect(card.contains("next: step 1: \(p.scene.steps[0].title)"), "\(card)")
         // At the very end of the talk.
-        for _ in 0..<8 { p.press(.char("}")) }
+        let n = p.entries.count
+        for _ in 0..<(n - 1) { p.press(.char("}")) }
         p.press(.pageDown, .char("G"))
-        #expect(p.current == 8)
+        #expect(p.current == n - 1)
         #expect(p.notes(now: 0).contains("next: the end"))
     }
 
@@ -376,20 +415,25 @@ extension Grid {
 
 @Suite struct ReloadTests {
     @Test func reloadKeepsVariantByNameStepAndActionOffset() throws {
-        var s = try Fixture.state("ghcb-upm", variant: 1)
-        #expect(s.trace.variant?.name == "discard")
-        // Step 4 (the VMM converts), its second action if it has one.
-        let range = s.trace.actions(ofStep: 3)
+        let runs = try #require(Fixture.runs["ghcb-upm"])
+        let discard = try #require(runs.firstIndex { $0.variant?.name == "discard" })
+        #expect(discard != 0)
+        var s = try Fixture.state("ghcb-upm", variant: discard)
+        // Step 3 (the VMM converts the GHCB: on discard's kernel thread, set-attr, alloc, discard),
+        // its second action.
+        let range = s.trace.actions(ofStep: 2)
+        #expect(range.count > 1)
         let offset = min(1, range.count - 1)
         s.jump(to: range.lowerBound + offset)
-        #expect(s.step == 3)
-        // The same scene, variants in the other order: "discard" is now the first run.
-        let runs = try #require(Fixture.runs["ghcb-upm"])
-        s.reload(traces: runs.reversed())
+        #expect(s.step == 2)
+        // The same scene, variants in another order: "discard" is now the first run.
+        var reordered = runs
+        reordered.insert(reordered.remove(at: discard), at: 0)
+        s.reload(traces: reordered)
         #expect(s.variant == 0)
         #expect(s.trace.variant?.name == "discard")
-        #expect(s.step == 3)
-        #expect(s.index - s.trace.actions(ofStep: 3).lowerBound == offset)
+        #expect(s.step == 2)
+        #expect(s.index - s.trace.actions(ofStep: 2).lowerBound == offset)
     }
 
     @Test func reloadGoesToTheNearestStepWhenTheStepIsGone() throws {

@@ -37,7 +37,8 @@ extension ViewerState {
 
 @Suite struct ReducerTests {
     /// ghcb-upm, keep variant, at 100×30 (tables of 7 rows, so the 16 frames scroll), at the first
-    /// action of step 3: there is a step before and after, and both variants reach it.
+    /// action of step 3: there is a step before and after, and all three variants reach it (discard
+    /// panics in step 5).
     static func start() throws -> ViewerState {
         var s = try Fixture.state("ghcb-upm", width: 100, height: 30)
         s.jump(to: s.trace.actions(ofStep: 2).lowerBound)
@@ -131,29 +132,42 @@ extension ViewerState {
             #expect(s.mode == .history(.frame(Int32(before.selection[TableKind.rmp.rawValue])), scroll: max(0, before.index - 3)))
             #expect(s.index == before.index)
         case .nextVariant, .previousVariant:
+            // ghcb-upm has three variants: keep, discard, mainline. From keep, v goes to discard and
+            // V wraps round to mainline.
+            let names = s.scene.variants.map(\.name)
+            #expect(names == ["keep", "discard", "mainline"])
+            let forward = c.action == .nextVariant
+            let expected = forward ? 1 : names.count - 1
             s.handle(c.key)
-            #expect(s.variant == 1, "ghcb-upm has two variants: either way leads to the other")
-            #expect(s.trace.variant?.name == "discard")
+            #expect(s.variant == expected)
+            #expect(s.trace.variant?.name == names[expected])
             #expect(s.step == before.step, "the variant switch keeps the step")
             #expect(s.index == s.trace.actions(ofStep: before.step).lowerBound)
             var wide = s
             wide.handle(.resize(width: 160, height: 45))
-            #expect(wide.render().lines[0].contains("variant 2/2 discard"))
-            s.handle(c.key)
+            #expect(wide.render().lines[0].contains("variant \(expected + 1)/\(names.count) \(names[expected])"))
+            // The discard variant runs on kernel thread, the others on the scene's mainline.
+            #expect(wide.render().lines[0].contains(forward ? "kernel thread" : "kernel mainline"))
+            // The same key round the other variants leads back to keep, at the same action.
+            for _ in 1..<names.count { s.handle(c.key) }
             #expect(s.variant == 0)
             #expect(s.index == before.index)
         case .nextKernel:
-            #expect(before.trace.config.kernel == .thread)
-            var kernels: [String] = []
+            // keep runs on the scene's kernel, mainline. The next kernel is thread; v5 cannot run
+            // ghcb-upm (its `vmm convert` needs UPM), so it is skipped on the way to mainline.
+            #expect(before.trace.config.kernel == .mainline)
+            var kernels: [String] = [], messages: [String] = []
             for _ in 0..<3 {
                 s.handle(c.key)
                 kernels.append(s.trace.config.kernel.rawValue)
+                messages.append(s.message ?? "")
                 #expect(s.step == before.step && s.index == before.index, "the kernel switch keeps the step and action")
                 #expect(s.variant == before.variant)
                 #expect(s.render().lines[0].contains("kernel \(s.trace.config.kernel.rawValue)"))
                 #expect(s.message?.contains("re-run under kernel \(s.trace.config.kernel.rawValue)") == true, "\(s.message ?? "nil")")
             }
-            #expect(kernels == ["v5", "mainline", "thread"])
+            #expect(kernels == ["thread", "mainline", "thread"])
+            #expect(messages.map { $0.contains("skipped v5") } == [false, true, false], "\(messages)")
         case .focusNext:
             var seen: [TableKind] = []
             for _ in 0..<4 {
