@@ -33,8 +33,9 @@ extension ViewerState {
         let start = min(scroll, max(0, lines.count - visible))
         for (row, line) in lines.dropFirst(start).prefix(visible).enumerated() {
             let y = inner.y + row
-            _ = grid.put(line.0, x: inner.x + 1, y: y, style: .key, clip: 22, truncation: .ellipsis)
-            _ = grid.put(line.1, x: inner.x + 24, y: y, style: .normal, clip: max(0, inner.maxX - inner.x - 25), truncation: .ellipsis)
+            // Wide enough for the longest setting with its value ("implicit-conversion=in-place (set)").
+            _ = grid.put(line.0, x: inner.x + 1, y: y, style: .key, clip: 34, truncation: .ellipsis)
+            _ = grid.put(line.1, x: inner.x + 36, y: y, style: .normal, clip: max(0, inner.maxX - inner.x - 37), truncation: .ellipsis)
         }
     }
 }

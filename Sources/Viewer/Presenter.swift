@@ -176,6 +176,11 @@ public struct PresenterState: Sendable {
         out += "\(viewer.trace.config.kernel.label)" + (viewer.trace.variant.map { ", variant \($0.name)" } ?? "") + "\n"
         if onCard {
             out += "title card\n\n" + (scene.about.joined(separator: "\n\n"))
+        } else if let m = matrix {
+            let over = m.exploration.over.map(\.rawValue).joined(separator: ", ")
+            out += "outcome matrix" + (over.isEmpty ? "" : " over \(over)") + ": every order of the lanes, "
+                + "\(m.exploration.interleavings) a row\n\n"
+                + "Read a row as a kernel's answer to 'can this happen?'; Enter opens a cell's shortest witness."
         } else {
             let step = viewer.step
             out += "step \(step + 1)/\(viewer.trace.stepCount): \(scene.steps[step].title)\n\n"
@@ -188,7 +193,8 @@ public struct PresenterState: Sendable {
 
     /// The title of what comes after the current step: the next step, or the next scene.
     var nextTitle: String {
-        let nextStep = onCard ? 0 : viewer.step + 1
+        if onCard, matrix != nil { return "the outcome matrix" }
+        let nextStep = onCard ? 0 : matrix != nil ? viewer.trace.stepCount : viewer.step + 1
         if nextStep < viewer.trace.stepCount, viewer.trace.isReached(step: nextStep) {
             return "step \(nextStep + 1): \(scene.steps[nextStep].title)"
         }

@@ -52,44 +52,64 @@ extension ViewerState {
         }
     }
 
-    /// Title, variant, kernel, step, action and the worst outcome so far.
+    /// Title, variant, kernel, step, action and the worst outcome so far. The counters, the kernel
+    /// and the worst outcome always show (shorter forms first give way); a title that would be cut to
+    /// a stub is dropped instead.
     private func drawTop(on grid: inout Grid, _ r: Rect) {
         grid.fill(r, with: Cell(" ", style: .header))
         let stepTitle = scene.steps.indices.contains(step) ? scene.steps[step].title : ""
-        let variantText = trace.variant.map { v in " variant \((trace.variantIndex ?? 0) + 1)/\(scene.variants.count) \(v.name) " }
-        let kernelText = " kernel \(trace.config.kernel.rawValue) "
+        let kernel = trace.config.kernel.rawValue
+        let variants: [String?] = trace.variant.map { v in
+            [" variant \((trace.variantIndex ?? 0) + 1)/\(scene.variants.count) \(v.name) ", " \(v.name) "]
+        } ?? [nil]
+        let kernels = [" kernel \(kernel) ", " \(kernel) "]
         let stepText = " step \(step + 1)/\(trace.stepCount) "
         let actionText = " action \(index + 1)/\(trace.actionCount) "
         let worst = Trace.worst(of: trace.outcomes(through: index))
-        let worstText = " worst: \(worst) "
-        // Counters and the worst outcome always show in full; the two titles share what is left,
-        // the scene's title getting at most half of it.
-        let separators = variantText == nil ? 5 : 6
-        let fixed = [variantText ?? "", kernelText, stepText, actionText, worstText].map { TextWidth.width(of: $0) }.reduce(0, +) + separators
-        let free = max(0, r.width - fixed)
-        let titleWidth = min(TextWidth.width(of: scene.title) + 2, max(free / 2, free - TextWidth.width(of: stepTitle) - 1))
-        let stepTitleWidth = max(0, free - titleWidth)
+        let worstText = worst.raised == nil ? " worst: none yet " : " worst: \(worst) "
+        func w(_ s: String?) -> Int { s.map { TextWidth.width(of: $0) + 1 } ?? 0 }
+        // The longest forms that fit, giving way in this order: the variant's counter, then "kernel".
+        var chosen = (variants.last ?? nil, kernels[1])
+        for k in kernels {
+            if let v = variants.first(where: { w($0) + w(k) + w(stepText) + w(actionText) + w(worstText) <= r.width }) {
+                chosen = (v, k)
+                break
+            }
+        }
+        let fixed = w(chosen.0) + w(chosen.1) + w(stepText) + w(actionText) + w(worstText)
+        var free = max(0, r.width - fixed)
+        let minimum = 16
+        let sceneTitle = " " + scene.title + " "
+        var titleWidth = 0
+        if TextWidth.width(of: sceneTitle) + 1 <= free / 2 || TextWidth.width(of: sceneTitle) + 1 + TextWidth.width(of: stepTitle) + 1 <= free {
+            titleWidth = TextWidth.width(of: sceneTitle)
+        } else if free / 2 >= minimum {
+            titleWidth = free / 2
+        }
+        free -= titleWidth == 0 ? 0 : titleWidth + 1
+        let stepTitleWidth = TextWidth.width(of: stepTitle) + 1 <= free ? TextWidth.width(of: stepTitle) + 1
+            : (free >= minimum ? free : 0)
         var x = r.x
         func put(_ text: String, _ style: Style, _ width: Int) {
             guard width > 0, x < r.maxX else { return }
             x += grid.put(text, x: x, y: r.y, style: style, clip: min(width, r.maxX - x), truncation: .ellipsis)
         }
-        func bar() { put("│", .header, 1) }
-        put(" " + scene.title + " ", Style(.title, attributes: [.bold]), titleWidth)
-        if let variantText {
+        func bar() { if x > r.x { put("│", .header, 1) } }
+        if titleWidth > 0 { put(sceneTitle, Style(.title, attributes: [.bold]), titleWidth) }
+        if let v = chosen.0 {
             bar()
-            put(variantText, .header, TextWidth.width(of: variantText))
+            put(v, .header, TextWidth.width(of: v))
         }
         bar()
-        put(kernelText, Style(.header, attributes: [.bold]), TextWidth.width(of: kernelText))
+        put(chosen.1, Style(.header, attributes: [.bold]), TextWidth.width(of: chosen.1))
         bar()
         put(stepText, .header, TextWidth.width(of: stepText))
-        put(stepTitle, .header, stepTitleWidth)
+        if stepTitleWidth > 0 { put(stepTitle + " ", .header, stepTitleWidth) }
         bar()
         put(actionText, .header, TextWidth.width(of: actionText))
         let worstStyle = worst.raised.map { severityStyle($0.outcome.severity) } ?? .header
         let ww = TextWidth.width(of: worstText)
-        _ = grid.put(worstText, x: max(0, r.maxX - ww), y: r.y, style: worstStyle, clip: ww)
+        _ = grid.put(worstText, x: max(x, r.maxX - ww), y: r.y, style: worstStyle, clip: ww)
     }
 
     private func drawNarration(on grid: inout Grid, in r: Rect, changed: ChangedCells) {
@@ -121,9 +141,12 @@ extension ViewerState {
         var line = "\(g.name(ofSlot: s)) gfn \(hex(g.gfn(ofSlot: s))): attribute \(mark("attribute", p.attribute.rawValue))"
         line += " · NPT \(mark("npt", npt)) · guest view \(mark("view", p.guestView.rawValue))"
         if let r = p.pending {
-            line += " · " + mark("request", "request \(r.kind.rawValue)\(r.forwarded ? ", forwarded" : "")\(r.failed ? ", will fail" : "")")
+            let failing = r.failed ? ", will fail" : r.refused ? ", refused by the VMM: will fail" : ""
+            line += " · " + mark("request", "request \(r.kind.rawValue)\(r.forwarded ? ", forwarded" : "")\(failing)")
         } else if changed.pageFields.contains("request") {
-            line += " · *request done"
+            let gfn = g.gfn(ofSlot: s)
+            let before = trace.changes(of: index).first { $0.table == .kvm && $0.row == gfn && $0.field == "request" }?.before ?? ""
+            line += before.contains("failed") || before.contains("refused") ? " · *request failed" : " · *request done"
         }
         return CellText(line, style: changed.pageFields.isEmpty ? .dim : .info)
     }

@@ -48,7 +48,7 @@ import Glibc
         #expect(t.capture().contains("gfn 0x10 is backed by 2 frames"))
         // And back to the start.
         try t.type("g")
-        t.wait(forText: "worst: completed")
+        t.wait(forText: "worst: none yet")
     }
 
     @Test func stepsActionByActionAndStepByStep() throws {

@@ -264,8 +264,8 @@ enum FramePoint: String, Sendable, CaseIterable {
         let top = state.render().lines[0]
         // Title │ variant │ kernel │ step and its title │ action, then the worst outcome at the right.
         // ghcb-upm has three variants (keep, discard, mainline); keep runs on the scene's kernel.
-        #expect(top.contains(" The GHCB made private │ variant 1/3 keep │ kernel mainline │ step 1/6 The guest asks for its GHCB private│ action 1/\(state.trace.actionCount) "), "\(top)")
-        #expect(trimmed(top).hasSuffix(" worst: completed"), "\(top)")
+        #expect(top.contains(" The GHCB made private │ variant 1/3 keep │ kernel mainline │ step 1/6 The guest asks for its GHCB private │ action 1/\(state.trace.actionCount) "), "\(top)")
+        #expect(trimmed(top).hasSuffix(" worst: none yet"), "no outcome yet, so nothing to call the worst: \(top)")
         state.jump(to: state.trace.actionCount - 1)
         #expect(state.render().lines[0].contains("worst: double-allocation"))
     }

@@ -79,10 +79,10 @@ extension Grid {
 @Suite struct PresenterTests {
     @Test func theTalkDeckHasItsScenesWithTheirVariants() throws {
         let p = try Talk.presenter()
-        // talk.deck has 14 entries: 13 scene lines (upm-basics, two of no-upm-host-write, two of
-        // implicit-conversion, pf-fixup, three of kmap-guard, psc-refused, three of ghcb-upm), then
-        // one explore line: ghcb-race's outcome matrix.
-        #expect(p.entries.count == 14)
+        // talk.deck has 15 entries: 14 scene lines (upm-basics, two of no-upm-host-write, two of
+        // implicit-conversion, pf-fixup, three of kmap-guard, psc-refused, guard-race, three of
+        // ghcb-upm), then one explore line: ghcb-race's outcome matrix.
+        #expect(p.entries.count == 15)
         #expect(p.entries.count == Talk.lines.count)
         #expect(p.entries.filter { $0.exploration != nil }.count == 1)
         #expect(p.entries.last?.exploration != nil, "the talk ends with a matrix")
