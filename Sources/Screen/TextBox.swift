@@ -37,8 +37,18 @@ public struct TextBox: Sendable {
 
     /// `text` broken into lines of at most `width` columns: at spaces where possible, inside
     /// words longer than a line otherwise. Runs of spaces collapse; an empty text is one empty line.
+    /// A line break (`\n` in a scene string) starts a new line; a tab becomes four spaces that do
+    /// not collapse. Neither control character reaches the grid.
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
+        if text.contains("\n") || text.contains("\t") {
+            let expanded = text.replacingTabs()
+            return expanded.split(separator: "\n", omittingEmptySubsequences: false).flatMap { wrapLine(String($0), width: width) }
+        }
+        return wrapLine(text, width: width)
+    }
+
+    private static func wrapLine(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         var line = ""
         var used = 0
@@ -103,5 +113,14 @@ public struct TextBox: Sendable {
             grid.put(text, x: rect.x, y: rect.y + i, style: lines[i].style ?? style, clip: rect.width)
         }
         return shown
+    }
+}
+
+extension String {
+    /// Tabs as four no-break spaces: they keep their width where spaces would collapse.
+    func replacingTabs() -> String {
+        var out = ""
+        for c in self { if c == "\t" { out += String(repeating: "\u{00A0}", count: 4) } else { out.append(c) } }
+        return out
     }
 }
