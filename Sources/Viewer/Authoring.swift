@@ -19,6 +19,7 @@ extension ViewerState {
         diagnostics = []
         if case .history = mode { mode = .tables }
         followActivePage()
+        message = "reloaded \(t.scene.path)"
     }
 
     /// A broken edit: keep the last good version and show why the new one was refused.

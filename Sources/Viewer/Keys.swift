@@ -4,6 +4,8 @@ public enum Key: Hashable, Sendable {
     case ctrl(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, backspace, tab, backTab, escape
+    /// A function key: F1 is 1.
+    case function(Int)
     case click(x: Int, y: Int)
     case wheelUp(x: Int, y: Int)
     case wheelDown(x: Int, y: Int)
@@ -28,6 +30,7 @@ public enum Key: Hashable, Sendable {
         case .tab: "Tab"
         case .backTab: "Shift-Tab"
         case .escape: "Esc"
+        case .function(let n): "F\(n)"
         case .click: "click"
         case .wheelUp, .wheelDown: "wheel"
         case .resize: "resize"
@@ -47,6 +50,8 @@ public enum ViewerAction: Hashable, Sendable {
     case focusNext, focusPrevious
     case selectUp, selectDown, selectPageUp, selectPageDown
     case find
+    /// Hide (or show again) the ending banner or oops, to read the tables under it.
+    case toggleBanner
     case help
     case back
     case quit
@@ -85,7 +90,9 @@ public enum KeyMap {
         KeyBinding(keys: [.down, .char("j")], action: .selectDown, help: "select the row below", footer: "↑↓ row"),
         KeyBinding(keys: [.enter], action: .enter, help: "page history of the selected row", footer: "Enter history"),
         KeyBinding(keys: [.char("/")], action: .find, help: "find a page by name, gfn or frame", footer: "/ find"),
-        KeyBinding(keys: [.char("?")], action: .help, help: "this help", footer: "? help"),
+        KeyBinding(keys: [.char("o")], action: .toggleBanner,
+                   help: "hide or show the ending banner (the oops), to read the tables under it", footer: nil),
+        KeyBinding(keys: [.char("?"), .function(1)], action: .help, help: "this help", footer: "? help"),
         KeyBinding(keys: [.escape], action: .back, help: "close help, history or find", footer: nil),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, help: "redraw the screen", footer: nil),
         KeyBinding(keys: [.char("q"), .ctrl("c")], action: .quit, help: "quit", footer: "q quit"),

@@ -6,11 +6,11 @@ extension ViewerState {
     /// The help screen, made from the key map so that it always tells the truth.
     func drawHelp(on grid: inout Grid, in area: Rect, scroll: Int) {
         let inner = Box(title: " keys (Esc or ? to close) ", style: .border, titleStyle: .title, ascii: ascii).draw(in: area, on: &grid)
-        var lines: [(String, String)] = KeyMap.bindings.map { b in
-            let keys: String
-            if case .digit = b.action { keys = "0-9" } else { keys = b.keys.map(\.label).joined(separator: " ") }
-            return (keys, b.help)
+        var lines: [(String, String)] = KeyMap.legend(under: keyLayer).map { b in
+            let digits = b.keys.contains(.char("0")) && b.keys.contains(.char("9"))
+            return (digits ? "0-9" : b.keys.map(\.label).joined(separator: " "), b.help)
         }
+        if !keyLayer.isEmpty { lines.insert(("presenting", "the presenter's keys first; the viewer's other keys still work"), at: 0) }
         lines += [
             ("click", "select a row (and focus its table)"),
             ("wheel", "scroll the table under the pointer"),
@@ -44,7 +44,7 @@ extension ViewerState {
 /// gfn and its frames for a double allocation, the outcome's reason otherwise.
 extension ViewerState {
     func drawEnding(on grid: inout Grid, over area: Rect) {
-        guard index == trace.actionCount - 1, let raised = trace.ending.raised else { return }
+        guard index == trace.actionCount - 1, !bannerHidden, let raised = trace.ending.raised else { return }
         let o = raised.outcome
         var lines: [CellText]
         let title: String

@@ -25,16 +25,28 @@ public struct PresenterState: Sendable {
     /// The matrix of an `explore` entry, shown after its title card instead of the viewer.
     public internal(set) var matrix: ExploreState?
     public private(set) var blanked = false
+    /// The scene list (`S`) is open; `sceneNumber` is what was typed in it.
+    public private(set) var showSceneList = false
+    public private(set) var sceneNumber = ""
+    /// The deck's own title, shown on a cover card before the first scene.
+    public let talkTitle: String?
+    public private(set) var onCover: Bool
+    /// Said on the first card until a key is pressed (the theme in use).
+    public var notice: String?
     /// When the clock was last reset, in the shell's seconds.
     public private(set) var clockStart: Double
     public let font: FigletFont?
     public var quit: Bool { viewer.quit }
 
-    public init?(entries: [PresentEntry], font: FigletFont?, width: Int, height: Int, now: Double) {
-        guard let first = entries.first, let v = ViewerState(traces: first.traces, variant: first.variant, width: width, height: height) else {
+    public init?(entries: [PresentEntry], font: FigletFont?, width: Int, height: Int, now: Double, talkTitle: String? = nil) {
+        guard let first = entries.first,
+              var v = ViewerState(traces: first.traces, variant: first.variant, width: width, height: height) else {
             return nil
         }
+        v.keyLayer = PresenterKeyMap.legend
         self.entries = entries
+        self.talkTitle = talkTitle
+        onCover = talkTitle != nil
         viewer = v
         self.font = font
         clockStart = now
@@ -54,40 +66,37 @@ public struct PresenterState: Sendable {
             matrix?.handle(key)
             return
         }
+        let action = PresenterKeyMap.action(for: key)
+        notice = nil
         if blanked {
-            if key == .char("b") || key == .char(".") { blanked = false }
+            if action == .blank { blanked = false }
             if key == .char("q") { viewer.apply(.quit) }
             return
         }
+        if showSceneList { return handleSceneList(key) }
+        if onCover {
+            switch action {
+            case .forward?, .nextScene?: onCover = false
+            case .blank?: blanked = true
+            case .sceneList?: showSceneList = true
+            default: if key == .char("q") || key == .ctrl("c") { viewer.apply(.quit) }
+            }
+            return
+        }
         if !onCard, var m = matrix {
-            // The matrix: remote keys move through the talk, the others act on the table (and on a
-            // witness opened from it).
-            if m.witness == nil, !m.showHelp {
-                switch key {
-                case .pageDown, .char(" "): return goTo(entry: current + 1)
-                case .pageUp: onCard = true; return
-                case .char("b"), .char("."): blanked = true; return
-                case .char("}"): return goTo(entry: current + 1)
-                case .char("{"): return goTo(entry: current - 1)
-                case .char("t"): clockStart = now; return
-                default: break
-                }
+            // The matrix: the remote's keys move through the talk, the arrows and the others act on
+            // the table (and on a witness opened from it).
+            let arrows: Set<Key> = [.left, .right]
+            if m.witness == nil, !m.showHelp, let action, !arrows.contains(key) {
+                return perform(action, now: now, fromMatrix: true)
             }
             m.handle(key)
             if m.quit { viewer.apply(.quit) }
             matrix = m
             return
         }
-        if case .tables = viewer.mode, viewer.number.isEmpty {
-            switch key {
-            case .pageDown, .char(" "), .right: return forward()
-            case .pageUp, .left: return backward()
-            case .char("b"), .char("."): blanked = true; return
-            case .char("}"): return goTo(entry: current + 1)
-            case .char("{"): return goTo(entry: current - 1)
-            case .char("t"): clockStart = now; return
-            default: break
-            }
+        if case .tables = viewer.mode, viewer.number.isEmpty, let action {
+            return perform(action, now: now, fromMatrix: false)
         }
         if onCard {
             // Any other viewer key leaves the card and acts on the scene (v, ?, g, a step number…).
@@ -99,6 +108,37 @@ public struct PresenterState: Sendable {
         if KeyMap.action(for: key) == .nextKernel {
             // The scene keeps its new kernel when the talk moves on and comes back.
             entries[current] = PresentEntry(traces: viewer.traces, variant: entries[current].variant)
+        }
+    }
+
+    mutating func perform(_ action: PresenterAction, now: Double, fromMatrix: Bool) {
+        switch action {
+        case .forward: if fromMatrix { goTo(entry: current + 1) } else { forward() }
+        case .backward: if fromMatrix { onCard = true } else { backward() }
+        case .blank: blanked = true
+        case .nextScene: goTo(entry: current + 1)
+        case .previousScene: goTo(entry: current - 1)
+        case .resetClock: clockStart = now
+        case .sceneList:
+            showSceneList = true
+            sceneNumber = ""
+        }
+    }
+
+    /// The scene list: a number then Enter opens scene N at its title card; Esc or S closes it.
+    mutating func handleSceneList(_ key: Key) {
+        switch key {
+        case .char(let c) where c.isASCII && c.isNumber:
+            if sceneNumber.count < 4 { sceneNumber.append(c) }
+        case .backspace: sceneNumber = String(sceneNumber.dropLast())
+        case .enter:
+            if let n = Int(sceneNumber), entries.indices.contains(n - 1) {
+                onCover = false
+                goTo(entry: n - 1)
+            }
+            showSceneList = false
+        case .char("q"), .ctrl("c"): viewer.apply(.quit)
+        default: showSceneList = false
         }
     }
 
@@ -133,6 +173,7 @@ public struct PresenterState: Sendable {
         let e = entries[entry]
         guard var v = ViewerState(traces: e.traces, variant: e.variant, width: viewer.width, height: viewer.height) else { return }
         v.ascii = viewer.ascii
+        v.keyLayer = PresenterKeyMap.legend
         viewer = v
         matrix = PresenterState.matrix(for: e, width: viewer.width, height: viewer.height)
         matrix?.ascii = viewer.ascii
@@ -162,6 +203,8 @@ public struct PresenterState: Sendable {
 
     public func render(now: Double) -> Grid {
         if blanked { return Grid(width: max(1, viewer.width), height: max(1, viewer.height)) }
+        if showSceneList { return SceneList(state: self).render() }
+        if onCover { return CoverCard(state: self, now: now).render() }
         if onCard { return TitleCard(state: self, now: now).render() }
         if let matrix { return matrix.render() }
         var v = viewer
@@ -172,6 +215,10 @@ public struct PresenterState: Sendable {
     /// What `--notes PATH` holds: the current step's speaker notes, the next step's title, the time.
     public func notes(now: Double) -> String {
         var out = "elapsed \(clock(now: now))\n"
+        if blanked { out += "(the screen is blanked)\n" }
+        if onCover, let talkTitle {
+            return out + "cover: \(talkTitle)\n\n\(entries.count) scenes\n\nnext: scene 1: \(entries[0].traces.first?.scene.title ?? "")\n"
+        }
         out += "scene \(current + 1)/\(entries.count): \(scene.title)\n"
         out += "\(viewer.trace.config.kernel.label)" + (viewer.trace.variant.map { ", variant \($0.name)" } ?? "") + "\n"
         if onCard {

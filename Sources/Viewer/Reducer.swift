@@ -87,7 +87,11 @@ extension ViewerState {
         case .selectPageDown: select(focus, selection[focus.rawValue] + ViewerLayout(width: width, height: height).tableCapacity)
         case .find: mode = .find(query: "")
         case .help: mode = .help(scroll: 0)
-        case .back: mode = .tables
+        case .back:
+            // Esc over the ending banner hides it; the tables under it can then be read.
+            if index == trace.actionCount - 1, trace.ending.raised != nil { bannerHidden = true }
+            mode = .tables
+        case .toggleBanner: bannerHidden.toggle()
         case .quit: quit = true
         case .redraw: wantsRedraw = true
         case .digit: break

@@ -166,11 +166,15 @@ extension ViewerState {
             _ = grid.put(prompt.text, x: r.x, y: r.y, style: prompt.style ?? .key, clip: max(0, r.width - mw - 1), truncation: .ellipsis)
             return
         }
+        // The layered key map's labels, left to right while they fit; "? help" is kept to the last.
+        let help = "? help"
+        let end = r.maxX - mw - TextWidth.width(of: help) - 2
         var x = r.x + 1
-        for b in KeyMap.bindings {
-            guard let label = b.footer, x + TextWidth.width(of: label) + 2 < r.maxX - mw else { continue }
-            x += grid.put(label, x: x, y: r.y, style: .key, clip: r.maxX - mw - x) + 2
+        for entry in KeyMap.legend(under: keyLayer) {
+            guard let label = entry.footer, label != help, x + TextWidth.width(of: label) + 2 <= end else { continue }
+            x += grid.put(label, x: x, y: r.y, style: .key, clip: end - x) + 2
         }
+        _ = grid.put(help, x: x, y: r.y, style: .key, clip: max(0, r.maxX - mw - x))
     }
 
     func severityStyle(_ s: Severity) -> Style {

@@ -42,6 +42,7 @@ struct TitleCard {
         _ = TextBox(paragraphs: scene.about.map { CellText($0) }, style: .normal, paragraphSpacing: true).draw(in: text, on: &grid)
         let footer = "\(state.progress(now: now))  ·  → to begin"
         _ = grid.put(footer, x: max(0, area.maxX - TextWidth.width(of: footer)), y: area.maxY - 1, style: .dim, clip: area.width)
+        if let notice = state.notice { grid.put(notice, x: area.x, y: area.maxY - 1, style: .dim, clip: area.width / 3) }
         return v.ascii ? grid.asciiFallback() : grid
     }
 }
@@ -91,20 +92,11 @@ public struct NotesScreen: Sendable {
             y += 1
         }
         y += 1
-        // The notes in big letters when they fit on the screen, in bold plain text otherwise.
-        if let font, let blocks = font.wrap(notes.replacingNewlines(), width: area.width),
-           blocks.count * font.height <= area.maxY - y - 2 {
-            for block in blocks {
-                for row in block {
-                    _ = grid.put(row, x: area.x, y: y, style: .normal, clip: area.width)
-                    y += 1
-                }
-            }
-        } else {
-            let paragraphs = notes.split(separator: "\n", omittingEmptySubsequences: false).map { CellText(String($0)) }
-            let box = Rect(x: area.x, y: y, width: area.width, height: max(0, area.maxY - y - 2))
-            _ = TextBox(paragraphs: paragraphs, style: Style(.normal, attributes: [.bold])).draw(in: box, on: &grid)
-        }
+        // Plain text at one steady size: letters that grow and shrink with each note's length were
+        // hard to read at a glance.
+        let paragraphs = notes.split(separator: "\n", omittingEmptySubsequences: false).map { CellText(String($0)) }
+        let box = Rect(x: area.x, y: y, width: area.width, height: max(0, area.maxY - y - 2))
+        _ = TextBox(paragraphs: paragraphs, style: Style(.normal, attributes: [.bold])).draw(in: box, on: &grid)
         _ = grid.put(next, x: area.x, y: area.maxY - 1, style: .key, clip: area.width, truncation: .ellipsis)
         return ascii ? grid.asciiFallback() : grid
     }
@@ -112,4 +104,57 @@ public struct NotesScreen: Sendable {
 
 extension String {
     func replacingNewlines() -> String { split(separator: "\n").joined(separator: " ") }
+}
+
+/// The deck's cover: its title in big letters and the scenes it holds.
+struct CoverCard {
+    let state: PresenterState
+    let now: Double
+
+    func render() -> Grid {
+        let v = state.viewer
+        var grid = Grid(width: max(1, v.width), height: max(1, v.height))
+        let area = Rect(width: v.width, height: v.height).inset(dx: 4, dy: 1)
+        guard !area.isEmpty, let title = state.talkTitle else { return grid }
+        var y = area.y + 1
+        if let font = state.font, let blocks = font.wrap(title, width: area.width), blocks.count * font.height <= area.height / 2 {
+            for block in blocks {
+                let w = block.map(\.count).max() ?? 0
+                for row in block {
+                    grid.put(row, x: area.x + max(0, (area.width - w) / 2), y: y, style: .title, clip: area.width)
+                    y += 1
+                }
+            }
+        } else {
+            grid.put(title, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: Style(.title, attributes: [.bold]), align: .center)
+            y += 2
+        }
+        y += 1
+        let footer = "\(state.entries.count) scenes · S lists them · → to begin"
+        grid.put(footer, x: max(0, area.maxX - TextWidth.width(of: footer)), y: area.maxY - 1, style: .dim, clip: area.width)
+        if let notice = state.notice { grid.put(notice, x: area.x, y: area.maxY - 1, style: .dim, clip: area.width / 3) }
+        return v.ascii ? grid.asciiFallback() : grid
+    }
+}
+
+/// The presenter's scene list: every entry with its kernel and variant; a number then Enter jumps.
+struct SceneList {
+    let state: PresenterState
+
+    func render() -> Grid {
+        let v = state.viewer
+        var grid = Grid(width: max(1, v.width), height: max(1, v.height))
+        let box = Box(title: " scenes: a number then Enter jumps there, Esc closes ", style: .border, titleStyle: .title, ascii: v.ascii)
+        let inner = box.draw(in: Rect(width: v.width, height: v.height).inset(dx: 2, dy: 1), on: &grid)
+        for (i, e) in state.entries.enumerated() where i < inner.height - 2 {
+            guard let t = e.traces.indices.contains(e.variant) ? e.traces[e.variant] : e.traces.first else { continue }
+            let what = e.exploration == nil ? "" : " (outcome matrix)"
+            let line = "\(i + 1 < 10 ? " " : "")\(i + 1)  \(t.scene.title)\(what) · kernel \(t.config.kernel.rawValue)"
+                + (t.variant.map { " · \($0.name)" } ?? "")
+            grid.put(line, x: inner.x + 1, y: inner.y + i, style: i == state.current ? .highlight : .normal,
+                     clip: inner.width - 2, truncation: .ellipsis)
+        }
+        grid.put("go to scene: \(state.sceneNumber)▏", x: inner.x + 1, y: inner.maxY - 1, style: .key, clip: inner.width - 2)
+        return v.ascii ? grid.asciiFallback() : grid
+    }
 }

@@ -55,6 +55,10 @@ public struct ViewerState: Sendable {
     public var ascii = false
     /// In presenter mode: the progress and the clock, drawn in place of the key hints.
     public var presentation: String?
+    /// A key map laid over the viewer's (the presenter's): the help screen and the footer show it.
+    public var keyLayer: [KeyLegendEntry] = []
+    /// The ending banner is hidden (`o`, or Esc over it); moving to another action shows it again.
+    public internal(set) var bannerHidden = false
     /// Diagnostics of a broken edit under `--watch`, drawn over the screen until the file is fixed.
     public var diagnostics: [String] = []
     /// Set by Ctrl-L: the shell should repaint everything.
@@ -148,6 +152,7 @@ public struct ViewerState: Sendable {
     // MARK: - Moving
 
     mutating func move(to target: Int) {
+        if target != index { bannerHidden = false }
         cursor.move(to: target)
         followActivePage()
     }

@@ -46,7 +46,12 @@ struct Present: ParsableCommand {
             var lastNotes = ""
             let status = try TerminalLoop.run(
                 color: !noColor, theme: theme,
-                make: { w, h in PresenterState(entries: entries, font: font, width: w, height: h, now: monotonicNow()) },
+                make: { w, h in
+                    var p = PresenterState(entries: entries, font: font, width: w, height: h, now: monotonicNow(),
+                                           talkTitle: Present.deckTitle(items))
+                    p?.notice = "theme \(self.theme ?? ThemeLoader.defaultName)" + (noColor ? ", no colours" : "")
+                    return p
+                },
                 tick: { state, now in
                     var redraw = false
                     if watch, watcher.changed() {
@@ -67,8 +72,17 @@ struct Present: ParsableCommand {
                     }
                     return redraw
                 })
+            // The speaker's screen says so rather than showing the last step forever.
+            if let notes { try? OutputFile.write("presenter stopped\n", to: notes) }
             if status != 0 { throw CLIFailure(status: status, message: "") }
         }
+    }
+
+    /// The deck's title, when one deck is presented.
+    static func deckTitle(_ items: [String]) -> String? {
+        guard items.count == 1, let (path, bytes) = try? SceneLoader.read(items[0]), SceneLoader.isDeck(path: path, bytes: bytes),
+              case .success(let deck) = parseDeck(bytes: bytes, path: path) else { return nil }
+        return deck.title
     }
 
     /// Every scene of every item, with the variant a deck names (else the first).

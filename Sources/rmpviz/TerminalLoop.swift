@@ -168,7 +168,8 @@ enum TerminalLoop {
         case .mouse(let x, let y, .click): .click(x: x, y: y)
         case .mouse(let x, let y, .wheelUp): .wheelUp(x: x, y: y)
         case .mouse(let x, let y, .wheelDown): .wheelDown(x: x, y: y)
-        case .function, .unknown, .endOfInput, .signal: nil
+        case .function(let n): .function(n)
+        case .unknown, .endOfInput, .signal: nil
         }
     }
 }

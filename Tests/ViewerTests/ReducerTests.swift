@@ -152,6 +152,12 @@ extension ViewerState {
             for _ in 1..<names.count { s.handle(c.key) }
             #expect(s.variant == 0)
             #expect(s.index == before.index)
+        case .toggleBanner:
+            // Away from a fatal ending the key only flips the flag; the banner test covers the screen.
+            s.handle(c.key)
+            #expect(s.bannerHidden && s.index == before.index)
+            s.handle(c.key)
+            #expect(!s.bannerHidden)
         case .nextKernel:
             // keep runs on the scene's kernel, mainline. The next kernel is thread; v5 cannot run
             // ghcb-upm (its `vmm convert` needs UPM), so it is skipped on the way to mainline.
