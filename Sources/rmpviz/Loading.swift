@@ -159,9 +159,11 @@ enum ThemeLoader {
     static func palette(_ theme: Theme) -> [Style.Role: (fg: TermColor, bg: TermColor)] {
         func term(_ c: RGB?) -> TermColor { c.map { .indexed($0.xterm256, fallback: $0.basic8) } ?? .default }
         var out: [Style.Role: (fg: TermColor, bg: TermColor)] = [:]
+        // A role without its own colours takes the theme's foreground and background, so a theme
+        // paints every cell: the projector's white shows on a dark terminal too.
         for role in Style.Role.allCases {
             let c = theme.roles[role] ?? Theme.Colors()
-            out[role] = (term(c.fg), term(c.bg))
+            out[role] = (term(c.fg ?? theme.foreground), term(c.bg ?? theme.background))
         }
         return out
     }

@@ -95,7 +95,7 @@ struct TmuxViewer {
     /// (unique per start, so that tests never share or kill each other's servers). `directory` is the
     /// working directory of the program.
     static func start(_ arguments: [String] = [], width: Int = 160, height: Int = 45, directory: String? = nil,
-                      sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> TmuxViewer {
+                      colors: Bool = false, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> TmuxViewer {
         guard let tmux = findTmux() else {
             Issue.record("tmux is not installed (not found in PATH): the terminal tests of the viewer need it; install it (apt-get install tmux), as CI does",
                          sourceLocation: sourceLocation)
@@ -105,7 +105,8 @@ struct TmuxViewer {
         let unique = UUID().uuidString.prefix(8)
         let t = TmuxViewer(tmux: tmux, socket: "rmpviz-test-\(getpid())-\(unique)", binary: binary)
         t.killServer()
-        let command = (["env", "LANG=C.UTF-8", "TERM=xterm-256color", binary.path] + arguments).map(shellQuote).joined(separator: " ")
+        // The test runner may set NO_COLOR; a test of colours unsets it for the program.
+        let command = (["env"] + (colors ? ["-u", "NO_COLOR"] : []) + ["LANG=C.UTF-8", "TERM=xterm-256color", binary.path] + arguments).map(shellQuote).joined(separator: " ")
             + "; echo EXIT=$?; sleep 5"
         var newSession = ["new-session", "-d", "-s", Self.session, "-x", String(width), "-y", String(height)]
         if let directory { newSession += ["-c", directory] }
