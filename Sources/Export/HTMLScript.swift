@@ -1,102 +1,184 @@
-// The HTML export's stepping script. It mirrors the viewer's reducer for the moves a page can make
-// (Reducer.swift): next/previous action, next/previous step (back to the step's start first),
-// first/last, a variant switch that keeps the step and the offset in it, and "N Enter".
+// The HTML export's script. It holds no stepping rules: every move is a lookup in the navigation
+// table Swift wrote into the page (`HTMLNavigation`), keys are a lookup in the key map from
+// `KeyMap`. What is left is the page's own business: showing a frame, the buttons, touch gestures,
+// `#frame=N` links, and fitting the frame to the window.
 extension HTMLExport {
-    /// Expects `D` (scenes → variants → {n name, c actions, sn steps, r steps run, b step starts,
-    /// st step of each action}) and `K` (key name → move) defined before it.
+    /// Expects `<script type="application/json">` elements `nav` (HTMLNavigation.json) and `keymap`
+    /// (KeyboardEvent.key → a move of the table, "digit" or "enter").
+    ///
+    /// It reports what it did on `<body>` for tests and for anyone curious: `data-frame` (the frame
+    /// shown, 0-based), `data-viewport` (the window's CSS size), `data-fit` (the shown frame's box:
+    /// left, top, width, height, in CSS px), `data-scroll-width` (the page's scrollable width),
+    /// `data-scale` and `data-line-height` (px, before scaling).
     static let script = #"""
         (function () {
           "use strict";
-          const pres = document.querySelectorAll("pre.f");
-          let k = 0;
-          const F = D.map(s => s.v.map(v => { const a = []; for (let i = 0; i < v.c; i++) a.push(pres[k++]); return a; }));
-          const where = document.getElementById("where");
-          let sc = 0, va = D.length ? D[0].f : 0, ac = 0, shown = pres[0] || null, typed = "";
+          const D = JSON.parse(document.getElementById("nav").textContent);
+          const K = JSON.parse(document.getElementById("keymap").textContent);
+          const F = D.frames;
+          const body = document.body, root = document.documentElement;
+          const screen = document.getElementById("screen"), bar = document.getElementById("bar");
+          const count = document.getElementById("count"), where = document.getElementById("where");
+          const vsel = document.getElementById("variant"), ssel = document.getElementById("scene");
+          const buttons = Array.prototype.slice.call(document.querySelectorAll("#bar button[data-move]"));
+          let cur = D.start, typed = "", vscene = -1;
 
-          function run() { return D[sc].v[va]; }
-          function stepOf(a) { return run().st[a] || 0; }
-          function stepEnd(v, s) { return s + 1 < v.b.length ? Math.max(v.b[s], v.b[s + 1]) : v.c; }
+          function el(i) { return document.getElementById("f" + i); }
 
-          function show() {
-            const el = F[sc] && F[sc][va] ? F[sc][va][ac] : null;
-            if (!el) return;
-            if (shown && shown !== el) shown.hidden = true;
-            el.hidden = false;
-            shown = el;
-            const v = run();
-            const parts = [];
-            if (D.length > 1) parts.push("scene " + (sc + 1) + "/" + D.length + " " + D[sc].t);
-            if (D[sc].v.length > 1) parts.push("variant " + (va + 1) + "/" + D[sc].v.length + " " + v.n);
-            parts.push("step " + (stepOf(ac) + 1) + "/" + v.sn, "action " + (ac + 1) + "/" + v.c);
-            if (typed) parts.push("go to step: " + typed + " (Enter)");
-            where.textContent = parts.join(" · ");
-            try { history.replaceState(null, "", "#" + sc + "-" + va + "-" + ac); } catch (e) { /* file: URLs may refuse */ }
+          // Line height: the height of the block and box glyphs, a little less so that rows overlap
+          // by a hair instead of leaving seams; never more than the font's own line.
+          function measureLines() {
+            const pre = document.querySelector("pre.f");
+            if (!pre) return;
+            const cs = getComputedStyle(pre), size = parseFloat(cs.fontSize) || 16;
+            const ctx = document.createElement("canvas").getContext("2d");
+            if (!ctx) return;
+            ctx.font = cs.fontSize + " " + cs.fontFamily;
+            const m = ctx.measureText("\u2588\u2502\u253c");
+            const glyph = (m.actualBoundingBoxAscent || 0) + (m.actualBoundingBoxDescent || 0);
+            const line = (m.fontBoundingBoxAscent || 0) + (m.fontBoundingBoxDescent || 0);
+            let lh = glyph > 0 && line > 0 ? Math.min(glyph, line) : (glyph || line);
+            if (!(lh > size * 0.8 && lh < size * 2)) return;
+            lh = Math.round((lh - Math.max(0.5, lh * 0.04)) * 100) / 100;
+            root.style.setProperty("--lh", lh + "px");
+            body.dataset.lineHeight = String(lh);
           }
 
-          function openScene(s, atEnd) {
-            if (s < 0 || s >= D.length) return false;
-            sc = s; va = D[s].f; ac = atEnd ? Math.max(0, run().c - 1) : 0;
-            return true;
+          // The frame fits the window: the whole width (no sideways scrolling) and the height left
+          // under the controls, scaled from its 16 px layout.
+          function fit() {
+            const e = el(cur);
+            if (!e || e.tagName !== "PRE") {
+              screen.style.width = ""; screen.style.height = "";
+              report(e);
+              return;
+            }
+            const w = e.offsetWidth, h = e.offsetHeight;
+            const availW = Math.max(40, root.clientWidth - 16);
+            const availH = Math.max(40, window.innerHeight - bar.offsetHeight - 12);
+            const s = Math.min(availW / w, availH / h);
+            screen.style.setProperty("--s", String(s));
+            screen.style.width = (w * s) + "px";
+            screen.style.height = (h * s) + "px";
+            body.dataset.scale = s.toFixed(4);
+            report(e);
           }
 
-          function goToStep(s) {
-            const v = run();
-            if (s < 0 || s >= v.sn) return;
-            ac = s < v.r && v.b[s] < v.c ? v.b[s] : Math.max(0, v.c - 1);
+          function report(e) {
+            body.dataset.viewport = root.clientWidth + "x" + window.innerHeight;
+            body.dataset.scrollWidth = String(root.scrollWidth);
+            if (e) {
+              const r = e.getBoundingClientRect();
+              body.dataset.fit = [r.left, r.top, r.width, r.height].map(function (x) { return x.toFixed(2); }).join(",");
+            }
           }
 
-          function switchVariant(d) {
-            const n = D[sc].v.length;
-            if (n < 2) return;
-            const s = stepOf(ac), offset = ac - run().b[s];
-            va = (va + d + n) % n;
-            const v = run(), end = stepEnd(v, s);
-            ac = s < v.r && v.b[s] < end ? Math.min(v.b[s] + Math.max(0, offset), end - 1) : Math.max(0, v.c - 1);
+          function caption() {
+            const f = F[cur];
+            where.textContent = f.t + (typed ? " · go to step " + typed + " (Enter)" : "");
           }
 
-          const moves = {
-            next() { if (ac + 1 < run().c) ac++; else openScene(sc + 1, false); },
-            previous() { if (ac > 0) ac--; else openScene(sc - 1, true); },
-            nextStep() {
-              const s = stepOf(ac), v = run();
-              if (s + 1 >= v.sn) { openScene(sc + 1, false); return; }
-              goToStep(s + 1);
-            },
-            previousStep() {
-              const s = stepOf(ac), start = run().b[s];
-              const target = ac > start ? s : s - 1;
-              if (target < 0) { openScene(sc - 1, true); return; }
-              goToStep(target);
-            },
-            first() { ac = 0; },
-            last() { ac = Math.max(0, run().c - 1); },
-            nextVariant() { switchVariant(1); },
-            previousVariant() { switchVariant(-1); },
-            nextScene() { openScene(sc + 1, false); },
-            previousScene() { openScene(sc - 1, false); },
-          };
+          function show(i) {
+            if (typeof i !== "number" || !F[i]) return;
+            if (i !== cur) {
+              const old = el(cur), e = el(i);
+              if (!e) return;
+              if (old) old.hidden = true;
+              e.hidden = false;
+              cur = i;
+            }
+            const f = F[cur];
+            buttons.forEach(function (b) { b.disabled = typeof f[b.dataset.move] !== "number"; });
+            count.textContent = (cur + 1) + "/" + F.length;
+            caption();
+            if (f.vs && typeof f.s === "number") {
+              if (vscene !== f.s) {
+                vsel.textContent = "";
+                D.scenes[f.s].runs.forEach(function (r) {
+                  const o = document.createElement("option");
+                  o.textContent = "variant " + D.runs[r].name;
+                  vsel.appendChild(o);
+                });
+                vscene = f.s;
+              }
+              vsel.selectedIndex = D.scenes[f.s].runs.indexOf(f.r);
+              vsel.hidden = false;
+            } else {
+              vsel.hidden = true;
+            }
+            if (ssel) ssel.selectedIndex = typeof f.s === "number" ? f.s : -1;
+            body.dataset.frame = String(cur);
+            fit();
+            try { history.replaceState(null, "", "#frame=" + (cur + 1)); } catch (err) { /* some file: URLs refuse */ }
+          }
+
+          function go(i) { if (typeof i === "number") show(i); else caption(); }
+          function move(m) { go(F[cur][m]); }
 
           document.addEventListener("keydown", function (e) {
             if (e.ctrlKey || e.metaKey || e.altKey) return;
+            const t = e.target, tag = t && t.tagName;
+            if (tag === "SELECT" || tag === "INPUT" || tag === "TEXTAREA") return;
+            if ((tag === "BUTTON" || tag === "SUMMARY") && (e.key === "Enter" || e.key === " ")) return;
             const m = K[e.key];
             if (!m) return;
             e.preventDefault();
-            if (m === "digit") { if (typed.length < 6) typed += e.key; show(); return; }
+            if (m === "digit") { if (typed.length < 6) typed += e.key; caption(); return; }
             const n = typed;
             typed = "";
-            if (m === "enter") { if (n) goToStep(parseInt(n, 10) - 1); }
-            else if (moves[m]) moves[m]();
-            show();
+            if (m === "enter") {
+              const f = F[cur], r = typeof f.r === "number" ? D.runs[f.r] : null;
+              go(n && r ? r.steps[parseInt(n, 10) - 1] : undefined);
+              return;
+            }
+            move(m);
           });
 
-          const h = /^#(\d+)-(\d+)-(\d+)$/.exec(location.hash);
-          if (h) {
-            const s = +h[1], v = +h[2], a = +h[3];
-            if (F[s] && F[s][v] && F[s][v][a]) { sc = s; va = v; ac = a; }
-          } else if (D.length) {
-            va = D[0].f;
+          buttons.forEach(function (b) {
+            b.addEventListener("click", function () { move(b.dataset.move); b.blur(); });
+          });
+          Array.prototype.forEach.call(document.querySelectorAll("button[data-to]"), function (b) {
+            b.addEventListener("click", function () { go(parseInt(b.dataset.to, 10)); });
+          });
+          vsel.addEventListener("change", function () {
+            const f = F[cur];
+            if (f.vs) go(f.vs[vsel.selectedIndex]);
+            vsel.blur();
+          });
+          if (ssel) ssel.addEventListener("change", function () { go(parseInt(ssel.value, 10)); ssel.blur(); });
+
+          // Touch: a swipe left or a tap on the right half moves on, a swipe right or a tap on the
+          // left half moves back. Mouse clicks are left alone (to select text).
+          let touch = null;
+          screen.addEventListener("pointerdown", function (e) {
+            touch = e.pointerType === "touch" && !(e.target.closest && e.target.closest("button")) ? { x: e.clientX, y: e.clientY } : null;
+          });
+          screen.addEventListener("pointercancel", function () { touch = null; });
+          screen.addEventListener("pointerup", function (e) {
+            if (!touch || e.pointerType !== "touch") return;
+            const dx = e.clientX - touch.x, dy = e.clientY - touch.y;
+            touch = null;
+            if (Math.abs(dx) >= 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) {
+              move(dx < 0 ? "n" : "p");
+            } else if (Math.abs(dx) < 12 && Math.abs(dy) < 12) {
+              const r = screen.getBoundingClientRect();
+              move(e.clientX >= r.left + r.width / 2 ? "n" : "p");
+            }
+          });
+
+          // #frame=N (1-based, as the counter shows it) opens frame N.
+          function fromHash() {
+            const h = /^#frame=(\d+)$/.exec(location.hash);
+            const i = h ? parseInt(h[1], 10) - 1 : -1;
+            return F[i] ? i : -1;
           }
-          show();
+          window.addEventListener("hashchange", function () { const i = fromHash(); if (i >= 0) show(i); });
+          window.addEventListener("resize", fit);
+
+          measureLines();
+          const start = fromHash();
+          show(start >= 0 ? start : D.start);
+          if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { measureLines(); fit(); });
         })();
 
         """#

@@ -16,10 +16,19 @@ public struct Diagnostic: Sendable, Hashable, Error {
     /// Source lines are shown in a window this wide around the error, so a 1 MiB line prints short.
     static let window = 160
 
+    /// The escape sequences of a coloured diagnostic, as clang and rustc use them: the location and
+    /// message bold, `error:` bold red, the caret bold green.
+    enum Paint {
+        static let bold = "\u{1B}[1m", red = "\u{1B}[1;31m", green = "\u{1B}[1;32m", reset = "\u{1B}[0m"
+    }
+
     /// `path:line:col: error: message`, the source line (made safe to print, cut to a window around
-    /// the error) and a caret under the span.
-    public func rendered(source: String) -> String {
-        var out = "\(Diagnostic.printable(path)):\(location.line):\(location.column): error: \(Diagnostic.printable(message))"
+    /// the error) and a caret under the span. `color` adds the terminal colours of a compiler's
+    /// diagnostics (for a standard error that is a terminal); every quoted part is made safe either way.
+    public func rendered(source: String, color: Bool = false) -> String {
+        let (bold, red, green, reset) = color ? (Paint.bold, Paint.red, Paint.green, Paint.reset) : ("", "", "", "")
+        var out = "\(bold)\(Diagnostic.printable(path)):\(location.line):\(location.column): \(reset)"
+            + "\(red)error:\(reset) \(bold)\(Diagnostic.printable(message))\(reset)"
         if let line = Diagnostic.line(location.line, of: source) {
             let chars = Array(Diagnostic.printable(line))
             let column = max(0, location.column - 1)
@@ -29,7 +38,7 @@ public struct Diagnostic: Sendable, Hashable, Error {
             out += "\n" + prefix + String(chars[start..<end]) + (end < chars.count ? "…" : "")
             let pad = String(repeating: " ", count: max(0, column - start + prefix.count))
             let span = max(1, min(location.length, Diagnostic.window - (column - start)))
-            out += "\n" + pad + "^" + String(repeating: "~", count: span - 1)
+            out += "\n" + pad + green + "^" + String(repeating: "~", count: span - 1) + reset
         }
         if let hint { out += "\n" + Diagnostic.printable(hint) }
         return out
@@ -82,7 +91,16 @@ public struct Diagnostics: Error, Sendable, Hashable, RandomAccessCollection {
     public subscript(position: Int) -> Diagnostic { all[position] }
 
     /// Every diagnostic rendered against the file's text, one after another.
-    public func rendered(source: String) -> String {
-        all.map { $0.rendered(source: source) }.joined(separator: "\n")
+    public func rendered(source: String, color: Bool = false) -> String {
+        all.map { $0.rendered(source: source, color: color) }.joined(separator: "\n")
+    }
+
+    /// True when the parser stopped at the limit of errors it reports, so the file may hold more.
+    public var stoppedAtLimit: Bool { all.count >= SceneLimits.errors }
+
+    /// The line that closes a list of diagnostics, as compilers end theirs: `1 error`, `3 errors`,
+    /// and `(stopped after 20)` when a parse hit the limit and the file may hold more.
+    public static func countLine(_ count: Int, stopped: Bool) -> String {
+        "\(count) error\(count == 1 ? "" : "s")" + (stopped ? " (stopped after \(SceneLimits.errors))" : "")
     }
 }

@@ -90,14 +90,20 @@ struct SceneParser {
         }
     }
 
-    private mutating func statement(_ tokens: [Token], line: Int) {
-        let keyword = tokens[0]
+    private mutating func statement(_ allTokens: [Token], line: Int) {
+        let keyword = allTokens[0]
         guard keyword.kind == .word else {
             let what = keyword.kind == .string ? "a string" : quoted(keyword.source)
             sink.error("expected a statement at the start of the line, found \(what)", at: keyword.location(line: line))
             return
         }
         let word = keyword.text
+        // A misspelt or repeated option is reported here, once, and the statement is read without it:
+        // the page, setting, title or kernel object it declares still counts, so later lines that use
+        // it raise no knock-on errors ("unknown page" on every use of a page whose `lable=` was wrong).
+        let allowed = Self.allowedOptions(allTokens)
+        let tokens = allowed.map { withoutBadOptions(allTokens, allowed: $0, line: line) } ?? allTokens
+        let dropped = allTokens.filter { t in t.kind == .option && !tokens.contains { $0.column == t.column } }
         if headerKeywords.contains(word), phase != .header {
             sink.error("'\(word)' must come before the first step", at: keyword.location(line: line))
             return
@@ -110,7 +116,10 @@ struct SceneParser {
         case "config":
             if let s = setting(tokens, line: line) { config.append(s) }
         case "pfns": pfnsStatement(tokens, line: line)
-        case "page": page(tokens, line: line)
+        case "page":
+            // `gfnn=0x10`: the typo is the error; "needs gfn=" as well would say the same thing twice.
+            let misspeltGFN = dropped.contains { Suggest.nearest($0.text, in: ["gfn", "label"]) == "gfn" }
+            page(tokens, line: line, misspeltGFN: misspeltGFN)
         case "step": step(tokens, line: line)
         case "say", "note":
             guard phase == .steps, !steps.isEmpty else {
@@ -142,6 +151,8 @@ struct SceneParser {
                     sink.error("operation outside a step: an operation belongs to a 'step'", at: keyword.location(line: line))
                     return
                 }
+                // With a bad option dropped the operation is still read, for what it declares (a
+                // `host alloc` object) and its own errors; the file has an error, so it never runs.
                 if let op = operationLine(tokens, line: line) { steps[steps.count - 1].operations.append(op) }
                 return
             }
@@ -150,6 +161,31 @@ struct SceneParser {
             sink.error("unknown \(kind) \(quoted(word))" + (near.map { "; did you mean '\($0)'?" } ?? ""),
                        at: keyword.location(line: line))
         }
+    }
+
+    /// The options a statement takes, when they do not depend on its other words (nil: leave the
+    /// statement to check its own, as `expect` does, or an actor's unknown verb).
+    private static func allowedOptions(_ tokens: [Token]) -> [String]? {
+        let word = tokens[0].text
+        switch word {
+        case "title", "source", "about", "config", "set", "pfns", "variant", "say", "note": return []
+        case "page": return ["gfn", "label"]
+        case "step": return ["lane"]
+        default:
+            guard let actor = Actor(rawValue: word),
+                  let verb = tokens.dropFirst().first(where: { $0.kind != .option }), verb.kind == .word,
+                  let spec = VerbSpec.named(actor, verb.text) else { return nil }
+            return spec.shape == .pageVia ? ["via"] : []
+        }
+    }
+
+    /// The statement without its unknown and repeated options, which are reported here.
+    private mutating func withoutBadOptions(_ tokens: [Token], allowed: [String], line: Int) -> [Token] {
+        guard options(tokens, allowed: allowed, line: line) == nil else { return tokens }
+        var seen: Set<String> = []
+        return tokens.enumerated().filter { i, t in
+            i == 0 || t.kind != .option || (allowed.contains(t.text) && seen.insert(t.text).inserted)
+        }.map(\.element)
     }
 
     // MARK: Header
@@ -191,7 +227,7 @@ struct SceneParser {
         pfnsLocation = tokens[0].location(line: line)
     }
 
-    private mutating func page(_ tokens: [Token], line: Int) {
+    private mutating func page(_ tokens: [Token], line: Int, misspeltGFN: Bool = false) {
         guard let options = options(tokens, allowed: ["gfn", "label"], line: line) else { return }
         let args = tokens.dropFirst().filter { $0.kind != .option }
         guard let nameToken = args.first else {
@@ -227,7 +263,7 @@ struct SceneParser {
         if let g = options["gfn"] {
             gfns = g.valueIsString ? nil : frameRange(g, what: "a gfn", line: line, value: true)
             if g.valueIsString { sink.error("gfn takes a number or a range, not a string", at: g.valueLocation(line: line)) }
-        } else {
+        } else if !misspeltGFN {
             sink.error("page '\(name)' needs gfn=GFN, as in gfn=0x10 or gfn=0x20..0x23", at: nameToken.location(line: line))
         }
         guard ok, let gfns, let gfnToken = options["gfn"] else {

@@ -70,46 +70,117 @@ public struct Theme: Hashable, Sendable {
         return style.attributes.contains(.reverse) ? (bg, fg) : (fg, bg)
     }
 
-    /// An error in a theme file: the line and what is wrong.
+    /// An error in a theme file: where it is (the line, and the column and length of the word that is
+    /// wrong, in characters from 1; for a missing word, just past the line's last one) and what is wrong.
     public struct ParseError: Error, Hashable, Sendable {
         public var line: Int
+        public var column: Int
+        public var length: Int
         public var message: String
+
+        public init(line: Int, column: Int = 1, length: Int = 1, message: String) {
+            self.line = line
+            self.column = column
+            self.length = length
+            self.message = message
+        }
+    }
+
+    /// Every error in a theme file, in file order.
+    public struct ParseErrors: Error, Hashable, Sendable, RandomAccessCollection {
+        public var all: [ParseError]
+        public init(_ all: [ParseError]) { self.all = all }
+        public var startIndex: Int { all.startIndex }
+        public var endIndex: Int { all.endIndex }
+        public subscript(position: Int) -> ParseError { all[position] }
     }
 
     /// Reads the theme format (documented in docs/themes.md): `name`, `foreground`, `background`
-    /// lines, then `ROLE FG BG` lines with colours `#rrggbb` or `default`; `#` after a space starts a comment.
+    /// lines, then `ROLE FG BG` lines with colours `#rrggbb` or `default`; `#` after a space starts a
+    /// comment. On failure, the first error; `parseAll` gives every one.
     public static func parse(_ text: String) -> Result<Theme, ParseError> {
+        parseAll(text).mapError { $0.all[0] }
+    }
+
+    /// As `parse`, with every error of the file (each line is checked; a bad line sets nothing).
+    public static func parseAll(_ text: String) -> Result<Theme, ParseErrors> {
         var theme = Theme(name: "unnamed", foreground: RGB(208, 208, 208), background: RGB(28, 28, 28))
+        var errors: [ParseError] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: " ", omittingEmptySubsequences: true).prefix { !$0.hasPrefix("#") || isColor($0) }
-            let words = line.map(String.init)
-            guard let key = words.first else { continue }
-            func fail(_ m: String) -> Result<Theme, ParseError> { .failure(ParseError(line: n + 1, message: m)) }
+            let words = Array(Self.words(of: raw).prefix { !$0.text.hasPrefix("#") || color($0.text) != nil })
+            guard let key = words.first?.text else { continue }
+            func fail(_ m: String, at w: Word) { errors.append(ParseError(line: n + 1, column: w.column, length: w.length, message: m)) }
+            /// The word after the last one: where a missing value belongs.
+            let end = Word(text: "", column: words[words.count - 1].column + words[words.count - 1].length, length: 1)
+            /// Exactly `count` words, or an error at the first extra one or where the missing one goes.
+            func count(_ count: Int, _ usage: String) -> Bool {
+                if words.count < count { fail("expected: \(usage)", at: end); return false }
+                if words.count > count { fail("expected: \(usage); found \(shown(words[count].text)) after it", at: words[count]); return false }
+                return true
+            }
             switch key {
             case "name":
-                guard words.count == 2 else { return fail("expected: name NAME") }
-                theme.name = words[1]
+                guard count(2, "name NAME") else { continue }
+                theme.name = words[1].text
             case "foreground", "background":
-                guard words.count == 2, let c = color(words[1]) else { return fail("expected: \(key) #rrggbb") }
+                guard count(2, "\(key) #rrggbb") else { continue }
+                guard let c = color(words[1].text) else {
+                    fail("expected: \(key) #rrggbb; found \(shown(words[1].text))", at: words[1])
+                    continue
+                }
                 if key == "foreground" { theme.foreground = c } else { theme.background = c }
             default:
                 guard let role = Style.Role(name: key) else {
                     let names = Style.Role.allCases.map(\.name).joined(separator: ", ")
-                    return fail("unknown role '\(key)'; roles: \(names)")
+                    fail("unknown role \(shown(key)); roles: \(names)", at: words[0])
+                    continue
                 }
-                guard words.count == 3 else { return fail("expected: \(key) FOREGROUND BACKGROUND") }
-                let fg = words[1] == "default" ? Optional<RGB>.none : color(words[1])
-                let bg = words[2] == "default" ? Optional<RGB>.none : color(words[2])
-                guard words[1] == "default" || fg != nil, words[2] == "default" || bg != nil else {
-                    return fail("colours are #rrggbb or default")
+                guard count(3, "\(key) FOREGROUND BACKGROUND") else { continue }
+                var ok = true
+                var colors = Colors()
+                for (i, w) in words[1...2].enumerated() where w.text != "default" {
+                    guard let c = color(w.text) else {
+                        fail("colours are #rrggbb or default; found \(shown(w.text))", at: w)
+                        ok = false
+                        continue
+                    }
+                    if i == 0 { colors.fg = c } else { colors.bg = c }
                 }
-                theme.roles[role] = Colors(fg: fg, bg: bg)
+                if ok { theme.roles[role] = colors }
             }
         }
-        return .success(theme)
+        return errors.isEmpty ? .success(theme) : .failure(ParseErrors(errors))
     }
 
-    private static func isColor(_ s: Substring) -> Bool { color(String(s)) != nil }
+    /// A word of a theme line and where it starts, in characters from 1.
+    struct Word {
+        var text: String
+        var column: Int
+        var length: Int
+    }
+
+    /// The words of a line, split at spaces.
+    static func words(of line: Substring) -> [Word] {
+        var out: [Word] = []
+        var current = ""
+        var start = 0
+        for (i, ch) in line.enumerated() {
+            if ch == " " {
+                if !current.isEmpty { out.append(Word(text: current, column: start + 1, length: current.count)) }
+                current = ""
+            } else {
+                if current.isEmpty { start = i }
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { out.append(Word(text: current, column: start + 1, length: current.count)) }
+        return out
+    }
+
+    /// A word quoted in a message, cut short.
+    private static func shown(_ word: String) -> String {
+        word.count > 40 ? "'\(word.prefix(40))…'" : "'\(word)'"
+    }
 
     static func color(_ s: String) -> RGB? {
         guard s.count == 7, s.hasPrefix("#"), let v = UInt32(s.dropFirst(), radix: 16) else { return nil }

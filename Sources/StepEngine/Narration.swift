@@ -72,13 +72,13 @@ extension Trace {
                 if c.after == "free" { parts.append("\(r) freed") }
                 else if c.after.hasPrefix("orphan") { parts.append("\(r) orphaned (still pinned)") }
                 else if c.before == "free" && !changes.contains(where: { ($0.table == .sharedFD || $0.table == .privateFD) && $0.after == r }) {
-                    parts.append("\(r) allocated to \(c.after)")
+                    parts.append("\(r) allocated to \(fileWords(c.after))")
                 }
             case (.frame, "pins"): parts.append("\(r) pins \(c.before) → \(c.after)")
             case (.frame, _): break
             case (.sharedFD, "orphans"): parts.append("orphans of gfn \(r): \(c.before) → \(c.after)")
             case (.sharedFD, _), (.privateFD, _):
-                parts.append("\(c.table.rawValue)[\(r)]: \(c.before) → \(c.after)")
+                parts.append("\(fileWords(c.table.rawValue))[\(r)]: \(c.before) → \(c.after)")
             case (.kvm, "attribute"): parts.append("attribute[\(r)]: \(c.before) → \(c.after)")
             case (.kvm, "npt"): parts.append("NPT[\(r)]: \(c.before) → \(c.after)")
             case (.kvm, _): parts.append(requestWords(gfn: r, c))
@@ -86,6 +86,11 @@ extension Trace {
             }
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// The shared fd as a run names it: without UPM it is the memslot's only backing.
+    private func fileWords(_ s: String) -> String {
+        config.upm ? s : s.replacing("shared fd", with: "memslot backing")
     }
 
     private func requestWords(gfn: String, _ c: Change) -> String {
@@ -100,9 +105,78 @@ extension Trace {
     private func noChangeSummary(of i: Int) -> String {
         switch records[i].action {
         case .vmgexit(let n): return "VMGEXIT: KVM takes \(n) page state change request\(n == 1 ? "" : "s")"
+        case .kernelAccess(let holder, let ref, let write):
+            return kernelAccessWords(of: i, holder: holder, ref: ref, write: write)
+                ?? (outcomes(of: i).isEmpty ? "no change" : "no state change")
         case .narrate: return "no operation in this step"
         case .resume: return "VMRUN: no pending request"
         default: return outcomes(of: i).isEmpty ? "no change" : "no state change"
         }
+    }
+}
+
+extension Trace {
+    /// A kernel access that changed nothing, named by the frame it reached and what that frame is
+    /// now, and where the guest's page is: "kvm wrote 0x100 (shared fd, no longer mapped by the
+    /// guest); the guest reads 0x101". Nil when the access reached no frame.
+    func kernelAccessWords(of i: Int, holder: Holder, ref: PageRef, write: Bool) -> String? {
+        // The action changed nothing: the world after it is the world it ran in.
+        let w = world(after: i)
+        let g = w.geometry
+        var frame: Int32?
+        if let m = w.mappings[MappingKey(holder: holder, page: ref)], m.frame >= 0 {
+            frame = m.frame
+        } else if case .guest(let s) = ref, w.pages[s].sharedFrame >= 0 {
+            frame = w.pages[s].sharedFrame  // through the user address: the shared side, looked up now
+        } else if case .kernel(let k) = ref, k < w.kernelObjects.count {
+            frame = w.kernelObjects[k].frame
+        }
+        guard let f = frame else { return nil }
+        let pfn = hex(g.pfn(f))
+        let who = holder.rawValue
+        if outcomes(of: i).contains(where: { $0.outcome.fault != nil || $0.outcome.kind == .efault }) {
+            return "\(who)'s \(write ? "write to" : "read of") \(pfn) faulted: no state change"
+        }
+        let refGFN: Int? = if case .guest(let s) = ref { g.gfn(ofSlot: s) } else { nil }
+        var words = "\(who) \(write ? "wrote" : "read") \(pfn) (\(frameWords(f, in: w, page: refGFN)))"
+        if case .guest(let s) = ref { words += "; " + guestWords(slot: s, written: f, in: w) }
+        return words
+    }
+
+    /// What a frame is now, for a kernel access to it: its file and whether the guest maps it.
+    private func frameWords(_ f: Int32, in w: World, page gfn: Int?) -> String {
+        let g = w.geometry
+        let fd = { (kind: MemoryKind) in kind == .private ? "private fd" : (self.config.upm ? "shared fd" : "memslot backing") }
+        func ofGFN(_ owner: Int) -> String { owner == gfn ? "" : " of gfn \(hex(owner))" }
+        func mapped(_ owner: Int, _ side: MemoryKind) -> String {
+            guard let s = g.slot(ofGFN: owner) else { return "" }
+            let p = w.pages[s]
+            if p.npt?.frame == f { return ", mapped by the guest" }
+            return p.attribute == side ? ", not mapped by the guest" : ", no longer mapped by the guest"
+        }
+        switch w.frames[Int(f)].owner {
+        case .sharedFD(let o): return fd(.shared) + ofGFN(o) + mapped(o, .shared)
+        case .privateFD(let o): return fd(.private) + ofGFN(o) + mapped(o, .private)
+        case .orphan(let o): return "orphan of gfn \(hex(o)), in no file"
+        case .free: return "free"
+        case .kernel(let k): return "kernel object " + (k < w.kernelObjects.count ? w.kernelObjects[k].name : "#\(k)")
+        }
+    }
+
+    /// Where the guest's page is, against the frame the kernel reached.
+    private func guestWords(slot s: Int, written f: Int32, in w: World) -> String {
+        let g = w.geometry
+        let p = w.pages[s]
+        if let n = p.npt {
+            return n.frame == f ? "the guest reads the same frame" : "the guest reads \(hex(g.pfn(n.frame)))"
+        }
+        let side = p.attribute
+        let backing = p.frame(in: side)
+        let file = side == .private ? "private fd" : (config.upm ? "shared fd" : "memslot backing")
+        if backing < 0 {
+            return "gfn \(hex(g.gfn(ofSlot: s))) is \(side.rawValue) and its \(file) has no page: the guest's next access gets a new one"
+        }
+        if backing == f { return "the guest's next access maps this frame" }
+        return "the guest's next access maps \(hex(g.pfn(backing))) (\(file))"
     }
 }

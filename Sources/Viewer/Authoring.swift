@@ -57,7 +57,10 @@ extension PresenterState {
 public enum FitCheck {
     /// The problems of the frame at the state's current action, each in a few words.
     public static func problems(_ state: ViewerState) -> [String] {
-        let layout = ViewerLayout(width: state.width, height: state.height)
+        // The ending banner covers part of the tables by design (o hides it): check what is under it.
+        var state = state
+        state.bannerHidden = true
+        let layout = state.layout
         if layout.tooSmall { return ["the screen is below \(ViewerLayout.minWidth)×\(ViewerLayout.minHeight)"] }
         let grid = state.render()
         var out: [String] = []
@@ -73,12 +76,10 @@ public enum FitCheck {
         return out
     }
 
+    /// The column headers each table must show whole: the tables' own (RMP fields only in the RMP
+    /// table; the frame's owner with the direct map's kernel mappings).
     static func headers(_ kind: TableKind) -> [String] {
-        switch kind {
-        case .rmp: ["pfn", "A", "ASID", "gfn", "V", "owner"]
-        case .directMap: ["pfn", "P", "kernel mappings"]
-        case .sharedFD, .privateFD: ["gfn", "frame", "page"]
-        }
+        TableColumns.headers(kind)
     }
 
     /// The first line in the rect that ends in an ellipsis (the renderer's mark for cut text).

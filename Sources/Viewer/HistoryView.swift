@@ -2,79 +2,313 @@ import MemoryModel
 import Screen
 import StepEngine
 
-/// The page history: one row per action of the run, the selected page's row in all four tables at
-/// that action, with the cells that action changed marked. Only the visible rows are computed.
+/// The page history: what happened to one page (a gfn) or one frame. By default one row per action
+/// that touched it; `toggleHistoryAll` lists every action (those that did not touch it dimmed). Each
+/// row shows the page's or frame's fields after that action, one column per field, with the cells
+/// the action changed marked in their gutter. Only the visible rows are computed.
 struct HistoryView {
     let state: ViewerState
     let target: HistoryTarget
     let scroll: Int
 
     func draw(on grid: inout Grid, in area: Rect) {
+        let trace = state.trace
+        let touched = trace.actions(touching: target)
+        let touchedSet = Set(touched)
+        let rows = state.historyShowsAll ? Array(0..<trace.actionCount) : touched
+        let box = Box(title: title(area.width, touched: touched.count), style: .border, titleStyle: .title, ascii: state.ascii)
+        let inner = box.draw(in: area, on: &grid)
+        let visible = TableWidget.capacity(of: inner)
+        let offset = max(0, min(scroll, rows.count - visible))
+        let window = rows.isEmpty ? [] : Array(rows[offset..<min(rows.count, offset + visible)])
+        let fields = HistoryField.fields(for: target, upm: trace.config.upm)
+        let columns = HistoryColumns(state: state, fields: fields, width: inner.width)
+        // Walk a private cursor over the visible rows: the cost follows the rows shown.
+        var cursor = TraceCursor(trace: trace, at: (window.first ?? 0) - 1)
+        var cells: [Int: [CellText]] = [:]
+        for i in window {
+            cursor.move(to: i - 1)
+            let before = values(cursor.world, columns.shown)
+            cursor.move(to: i)
+            let after = values(cursor.world, columns.shown)
+            var row = [CellText(String(i + 1))]
+            if columns.showsStep { row += ["", CellText(String(trace.records[i].step + 1))] }
+            row += ["", CellText(trace.title(of: i))]
+            for (c, v) in after.enumerated() {
+                let changed = c < before.count && before[c] != v
+                row.append(changed ? CellText(TableColumns.mark, style: .changed) : "")
+                row.append(changed ? CellText(v, style: .changed) : CellText(v))
+            }
+            cells[i] = row
+        }
+        let table = TableWidget(
+            columns: columns.widgetColumns, rowCount: window.count, columnGap: 0, ascii: state.ascii,
+            rowStyle: { n in
+                let i = window[n]
+                if i == state.index { return .selected }
+                if !trace.isReached(step: Int(trace.records[i].step)) { return .notReached }
+                return touchedSet.contains(i) ? nil : .dim
+            },
+            row: { n in cells[window[n]] ?? [] })
+        _ = table.draw(in: inner, on: &grid)
+        if rows.isEmpty, inner.height > 1 {
+            _ = grid.put("no action touched it: a (all) lists every action", x: inner.x + 1, y: inner.y + 1, style: .dim,
+                         clip: max(0, inner.width - 2), truncation: .ellipsis)
+        }
+    }
+
+    /// "history of ghcb gfn 0x10: 7 of 12 actions touched it (a: all · ↑↓ scroll · Esc back)",
+    /// giving up the key hints, then the counts, before the name.
+    private func title(_ width: Int, touched: Int) -> String {
         let g = state.world.geometry
         let name: String
         switch target {
         case .frame(let f): name = "pfn \(hex(g.pfn(f)))"
         case .slot(let s): name = "\(g.name(ofSlot: s)) gfn \(hex(g.gfn(ofSlot: s)))"
         }
-        let box = Box(title: " history of \(name) (↑↓ scroll, Esc back) ", style: .border, titleStyle: .title, ascii: state.ascii)
-        let inner = box.draw(in: area, on: &grid)
         let count = state.trace.actionCount
-        let visible = TableWidget.capacity(of: inner)
-        let offset = min(scroll, max(0, count - visible))
-        // Walk a private cursor over the visible window: the cost follows the rows shown.
-        var cursor = TraceCursor(trace: state.trace, at: offset - 1)
-        var previous = values(cursor.world)
-        var rows: [Int: [String]] = [:]
-        var marks: [Int: Set<Int>] = [:]
-        for i in offset..<min(count, offset + visible) {
-            cursor.move(to: i)
-            let now = values(cursor.world)
-            rows[i] = now
-            marks[i] = Set(now.indices.filter { now[$0] != previous[$0] })
-            previous = now
+        let actions = { (n: Int) in n == 1 ? "1 action" : "\(n) actions" }
+        let counts = state.historyShowsAll
+            ? "all \(actions(count)), \(touched) touched it"
+            : "\(touched) of \(actions(count)) touched it"
+        let keys = state.historyShowsAll ? "a: touched only · ↑↓ scroll · Esc back" : "a: all · ↑↓ scroll · Esc back"
+        let room = width - 8
+        for t in ["history of \(name): \(counts) (\(keys))", "history of \(name): \(counts)", "history of \(name)"]
+        where TextWidth.width(of: t) <= room {
+            return " \(t) "
         }
-        let headers = target.isFrame ? ["owner", "RMP A ASID gfn V", "P", "kernel mappings"]
-                                     : ["shared fd", "private fd", "RMP of backing", "KVM attr / NPT", "guest"]
-        let columns: [TableWidget.Column] =
-            [.init("act", width: .fixed(6)), .init("step", width: .fixed(5)), .init("operation", width: .weight(5), minWidth: 12)]
-            + headers.map { .init($0, width: .weight(2), minWidth: 4) }
-        let trace = state.trace
-        let table = TableWidget(
-            columns: columns, rowCount: count, scrollOffset: offset, ascii: state.ascii,
-            rowStyle: { i in i == state.index ? .selected : (trace.isReached(step: Int(trace.records[i].step)) ? nil : .notReached) },
-            row: { i in
-                var cells: [CellText] = [CellText(String(i + 1)), CellText(String(trace.records[i].step + 1)), CellText(trace.title(of: i))]
-                for (c, v) in (rows[i] ?? []).enumerated() {
-                    cells.append(marks[i]?.contains(c) == true ? CellText("*" + v, style: .changed) : CellText(v))
-                }
-                return cells
-            })
-        _ = table.draw(in: inner, on: &grid)
+        return " history "
     }
 
-    /// The row's cells at one world.
-    private func values(_ w: World) -> [String] {
+    /// The row's field values at one world, for the fields shown.
+    private func values(_ w: World, _ fields: [HistoryField]) -> [String] {
         let g = w.geometry
-        func rmp(_ f: Int32) -> String {
-            guard f >= 0 else { return "-" }
-            let s = w.frames[Int(f)]
-            return "\(hex(g.pfn(f))) \(s.assigned ? "1" : "0") \(s.assigned ? String(s.asid) : "-") \(s.assigned ? hex(s.rmpGFN) : "-") \(s.validated ? "1" : "0")"
+        let cells = TableCells(world: w, upm: state.trace.config.upm)
+        func rmpFrame() -> Int32 {
+            switch target {
+            case .frame(let f): return f
+            case .slot(let s):
+                let p = w.pages[s]
+                return p.npt?.frame ?? (p.privateFrame >= 0 ? p.privateFrame : p.sharedFrame)
+            }
         }
+        let rf = rmpFrame()
+        let rmp = rf >= 0 ? w.frames[Int(rf)] : nil
+        return fields.map { field in
+            switch field {
+            case .owner: return rmp.map { cells.ownerText($0.owner) } ?? ""
+            case .pins: return rmp.map { String($0.pins) } ?? ""
+            case .present: return rmp.map { $0.present ? "P" : "-" } ?? ""
+            case .mappings: return cells.mappings(of: rf)
+            case .backing: return rf >= 0 ? hex(g.pfn(rf)) : "-"
+            case .assigned: return rmp.map { $0.assigned ? "1" : "0" } ?? "-"
+            case .asid: return rmp.map { $0.assigned ? String($0.asid) : "-" } ?? "-"
+            case .rmpGFN: return rmp.map { $0.assigned ? hex($0.rmpGFN) : "-" } ?? "-"
+            case .validated: return rmp.map { $0.validated ? "1" : "0" } ?? "-"
+            case .shared, .privateFrame, .attribute, .npt, .guest, .request:
+                guard case .slot(let s) = target else { return "" }
+                let p = w.pages[s]
+                switch field {
+                case .shared: return p.sharedFrame >= 0 ? hex(g.pfn(p.sharedFrame)) : "hole"
+                case .privateFrame: return p.privateFrame >= 0 ? hex(g.pfn(p.privateFrame)) : "hole"
+                case .attribute: return p.attribute.rawValue
+                case .npt: return p.npt.map { "\(hex(g.pfn($0.frame))) \($0.kind.rawValue)" } ?? "none"
+                case .guest: return p.guestView.rawValue
+                default:
+                    guard let r = p.pending else { return "" }
+                    return r.kind.rawValue + (r.forwarded ? ", forwarded" : "") + (r.failed || r.refused ? ", will fail" : "")
+                }
+            }
+        }
+    }
+}
+
+/// One field a history row shows, with its header, its width and how long it stays on a narrow screen.
+enum HistoryField: CaseIterable {
+    // A frame's fields.
+    case owner, pins, present, mappings
+    // A gfn's fields.
+    case shared, privateFrame, backing, attribute, npt, guest, request
+    // The RMP entry of the frame (a gfn's: the frame backing it, the one the guest maps first).
+    case assigned, asid, rmpGFN, validated
+
+    static func fields(for target: HistoryTarget, upm: Bool) -> [HistoryField] {
         switch target {
-        case .frame(let f):
-            let s = w.frames[Int(f)]
-            let maps = w.mappings.sorted { $0.key < $1.key }.filter { $0.value.frame == f }
-                .map { "\($0.key.holder.rawValue) \($0.value.via.rawValue) \(w.name(of: $0.key.page))" }
-            return [ownerWord(s.owner) + (s.pins > 0 ? " pin\(s.pins)" : ""), rmp(f), s.present ? "P" : "-", maps.joined(separator: ", ")]
-        case .slot(let slot):
-            let p = w.pages[slot]
-            let backing = p.npt?.frame ?? (p.privateFrame >= 0 ? p.privateFrame : p.sharedFrame)
-            let npt = p.npt.map { "\(hex(g.pfn($0.frame))) \($0.kind.rawValue)" } ?? "none"
-            return [p.sharedFrame >= 0 ? hex(g.pfn(p.sharedFrame)) : "hole",
-                    p.privateFrame >= 0 ? hex(g.pfn(p.privateFrame)) : "hole",
-                    rmp(backing), "\(p.attribute.rawValue) / \(npt)",
-                    p.guestView.rawValue + (p.pending.map { " req \($0.kind.rawValue)" } ?? "")]
+        case .frame: [.owner, .pins, .assigned, .asid, .rmpGFN, .validated, .present, .mappings]
+        case .slot: (upm ? [.shared, .privateFrame] : [.shared]) + [.backing, .assigned, .asid, .rmpGFN, .validated, .attribute, .npt, .guest, .request]
         }
+    }
+
+    func header(upm: Bool) -> String {
+        switch self {
+        case .owner: "owner"
+        case .pins: "pins"
+        case .present: "P"
+        case .mappings: "kernel mappings"
+        case .shared: upm ? "shared" : "memslot"
+        case .privateFrame: "private"
+        case .backing: "RMP of"
+        case .assigned: "A"
+        case .asid: "ASID"
+        case .rmpGFN: "gfn"
+        case .validated: "V"
+        case .attribute: "attr"
+        case .npt: "NPT"
+        case .guest: "guest"
+        case .request: "request"
+        }
+    }
+
+    /// Which fields give way first on a narrow screen: lower goes first.
+    var keep: Int {
+        switch self {
+        case .shared, .privateFrame, .owner, .assigned, .validated, .present: 9
+        case .attribute, .npt, .guest, .mappings: 8
+        case .pins, .rmpGFN: 6
+        case .request: 5
+        case .backing: 4
+        case .asid: 3
+        }
+    }
+}
+
+/// The history's columns at one width: action, step and operation, then each field with a gutter
+/// for the change mark. Fixed-width fields line up under their headers; when they do not all fit,
+/// the ones that matter least give way (the step first), never the alignment.
+struct HistoryColumns {
+    let shown: [HistoryField]
+    let showsStep: Bool
+    let widgetColumns: [TableWidget.Column]
+
+    init(state: ViewerState, fields: [HistoryField], width: Int) {
+        let trace = state.trace
+        let upm = trace.config.upm
+        let layout = state.world.layout
+        let pfn = max(5, hex(layout.pfns.upperBound).count)
+        let gfn = max(4, layout.pages.map { hex($0.gfns.upperBound).count }.max() ?? 4)
+        let names = trace.kernelNames.map { 7 + TextWidth.width(of: $0) }
+        let owner = min(16, ([8 + gfn] + names).max() ?? 12)
+        func size(_ f: HistoryField) -> Rect.Size {
+            let h = TextWidth.width(of: f.header(upm: upm))
+            switch f {
+            case .owner: return .fixed(max(h, owner))
+            case .pins: return .fixed(h)
+            case .present, .assigned, .validated: return .fixed(1)
+            case .asid: return .fixed(max(h, String(trace.config.asid).count))
+            case .rmpGFN: return .fixed(max(h, gfn))
+            case .shared, .privateFrame, .backing: return .fixed(max(h, pfn))
+            case .attribute, .guest: return .fixed(7)
+            case .npt: return .fixed(pfn + 8)
+            case .request: return .weight(1)
+            case .mappings: return .weight(2)
+            }
+        }
+        func natural(_ f: HistoryField) -> Int {
+            switch f {
+            case .request: return 7
+            case .mappings: return 12
+            default:
+                if case .fixed(let n) = size(f) { return n }
+                return 1
+            }
+        }
+        let act = max(3, String(trace.actionCount).count)
+        let stepWidth = max(4, String(trace.stepCount).count)
+        let operation = 12
+        let gutter = TableColumns.gutterWidth
+        var shown = fields
+        var step = true
+        func needed() -> Int {
+            act + (step ? gutter + stepWidth : 0) + gutter + operation + shown.map { gutter + natural($0) }.reduce(0, +)
+        }
+        // The step column gives way first, then the fields that matter least, the rightmost first.
+        if needed() > width { step = false }
+        while needed() > width, let drop = shown.indices.min(by: { (shown[$0].keep, -$0) < (shown[$1].keep, -$1) }) {
+            shown.remove(at: drop)
+        }
+        self.shown = shown
+        showsStep = step
+        var columns: [TableWidget.Column] = [.init("act", width: .fixed(act))]
+        if step { columns += [.init("", width: .fixed(gutter)), .init("step", width: .fixed(stepWidth))] }
+        let hasWeighted = shown.contains { if case .weight = size($0) { true } else { false } }
+        columns += [.init("", width: .fixed(gutter)),
+                    .init("operation", width: .weight(hasWeighted ? 3 : 1), minWidth: operation)]
+        for f in shown {
+            columns.append(.init("", width: .fixed(gutter), alignment: .right))
+            columns.append(.init(f.header(upm: upm), width: size(f), minWidth: natural(f)))
+        }
+        widgetColumns = columns
+    }
+}
+
+extension Trace {
+    /// The actions that touched a page or a frame, in order.
+    ///
+    /// A gfn is touched by an action on it, by a write to its state or to a mapping of it, by an
+    /// outcome about it, and by a change to a frame that backs or backed it. A frame is touched by a
+    /// change to it, to a mapping of it or to a page's reference to it (file or NPT), by an outcome
+    /// about it, and by an access that reaches it: a kernel access through a mapping of it (or the
+    /// user address of the page it backs), a guest or VMM access to the page it backs.
+    func actions(touching target: HistoryTarget) -> [Int] {
+        var out: [Int] = []
+        let g = initial.geometry
+        switch target {
+        case .slot(let slot):
+            let gfn = g.gfn(ofSlot: slot)
+            for i in 0..<actionCount {
+                if records[i].action.slot.map({ Int($0) }) == slot || outcomes(of: i).contains(where: { $0.outcome.gfn == gfn }) {
+                    out.append(i)
+                    continue
+                }
+                let hit = writes(of: i).contains { w in
+                    switch w {
+                    case .page(let s, _, _): return Int(s) == slot
+                    case .mapping(let k, _, _): return k.page == .guest(slot: slot)
+                    case .frame(_, let b, let a): return b.owner.gfn == gfn || a.owner.gfn == gfn
+                    default: return false
+                    }
+                }
+                if hit { out.append(i) }
+            }
+        case .frame(let f):
+            let pfn = g.pfn(f)
+            var mappings = initial.mappings.filter { $0.value.frame == f }.keys.reduce(into: Set<MappingKey>()) { $0.insert($1) }
+            var pages: [Int32: GuestPageState] = [:]
+            var objects = initial.kernelObjects
+            func page(_ s: Int32) -> GuestPageState { pages[s] ?? initial.pages[Int(s)] }
+            func refers(_ p: GuestPageState) -> Bool { p.sharedFrame == f || p.privateFrame == f || p.npt?.frame == f }
+            for i in 0..<actionCount {
+                var hit = outcomes(of: i).contains { $0.outcome.frame == pfn }
+                // Accesses are judged on the state they ran in, before this action's writes.
+                switch records[i].action {
+                case .kernelAccess(let h, let ref, _):
+                    let key = MappingKey(holder: h, page: ref)
+                    if mappings.contains(key) { hit = true }
+                    else if case .guest(let s) = ref, page(Int32(s)).sharedFrame == f { hit = true }
+                    else if case .kernel(let k) = ref, k < objects.count, objects[k].frame == f { hit = true }
+                case .guestAccess(let s, _, _), .vmmAccess(let s, _):
+                    if refers(page(s)) { hit = true }
+                default: break
+                }
+                for w in writes(of: i) {
+                    switch w {
+                    case .frame(let x, _, _): if x == f { hit = true }
+                    case .mapping(let k, let b, let a):
+                        if b?.frame == f || a?.frame == f { hit = true }
+                        if a?.frame == f { mappings.insert(k) } else { mappings.remove(k) }
+                    case .page(let s, let b, let a):
+                        if refers(b) || refers(a) { hit = true }
+                        pages[s] = a
+                    case .kernelObject(let o):
+                        if o.frame == f { hit = true }
+                        objects.append(o)
+                    case .watermark, .freedPush, .freedRemove: break
+                    }
+                }
+                if hit { out.append(i) }
+            }
+        }
+        return out
     }
 }
 

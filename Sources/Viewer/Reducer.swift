@@ -27,7 +27,7 @@ extension ViewerState {
             return
         }
         guard let action = KeyMap.action(for: key) else { return }
-        if ViewerLayout(width: width, height: height).tooSmall, action != .quit, action != .redraw { return }
+        if layout.tooSmall, action != .quit, action != .redraw { return }
         apply(action)
     }
 
@@ -52,8 +52,8 @@ extension ViewerState {
             case .quit: quit = true
             case .selectDown: mode = .history(target, scroll: s + 1)
             case .selectUp: mode = .history(target, scroll: max(0, s - 1))
-            case .nextStep, .selectPageDown: mode = .history(target, scroll: s + ViewerLayout(width: width, height: height).tableCapacity)
-            case .previousStep, .selectPageUp: mode = .history(target, scroll: max(0, s - ViewerLayout(width: width, height: height).tableCapacity))
+            case .nextStep, .selectPageDown: mode = .history(target, scroll: s + layout.tableCapacity)
+            case .previousStep, .selectPageUp: mode = .history(target, scroll: max(0, s - layout.tableCapacity))
             case .first: mode = .history(target, scroll: 0)
             case .last: mode = .history(target, scroll: max(0, trace.actionCount - 1))
             case .help: mode = .help(scroll: 0)
@@ -83,8 +83,8 @@ extension ViewerState {
         case .focusPrevious: focus = TableKind(rawValue: (focus.rawValue + 3) % 4) ?? .rmp
         case .selectUp: select(focus, selection[focus.rawValue] - 1)
         case .selectDown: select(focus, selection[focus.rawValue] + 1)
-        case .selectPageUp: select(focus, selection[focus.rawValue] - ViewerLayout(width: width, height: height).tableCapacity)
-        case .selectPageDown: select(focus, selection[focus.rawValue] + ViewerLayout(width: width, height: height).tableCapacity)
+        case .selectPageUp: select(focus, selection[focus.rawValue] - layout.tableCapacity)
+        case .selectPageDown: select(focus, selection[focus.rawValue] + layout.tableCapacity)
         case .find: mode = .find(query: "")
         case .help: mode = .help(scroll: 0)
         case .back:
@@ -134,7 +134,7 @@ extension ViewerState {
     // MARK: - Mouse
 
     mutating func click(x: Int, y: Int) {
-        guard case .tables = mode, let hit = ViewerLayout(width: width, height: height).hit(x: x, y: y) else { return }
+        guard case .tables = mode, let hit = layout.hit(x: x, y: y) else { return }
         focus = hit.table
         if hit.line >= 0 { select(hit.table, scroll[hit.table.rawValue] + hit.line) }
     }
@@ -145,9 +145,9 @@ extension ViewerState {
         case .history(let t, let s): mode = .history(t, scroll: max(0, s + (down ? 3 : -3)))
         case .find: break
         case .tables:
-            guard let hit = ViewerLayout(width: width, height: height).hit(x: x, y: y) else { return }
+            guard let hit = layout.hit(x: x, y: y) else { return }
             let t = hit.table.rawValue
-            let visible = ViewerLayout(width: width, height: height).tableCapacity
+            let visible = layout.tableCapacity
             let count = rowCount(hit.table)
             scroll[t] = min(max(0, scroll[t] + (down ? 3 : -3)), max(0, count - visible))
         }

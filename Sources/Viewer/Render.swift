@@ -6,7 +6,7 @@ extension ViewerState {
     /// The whole screen as a grid: a pure function of the state and its size.
     public func render() -> Grid {
         var grid = Grid(width: max(1, width), height: max(1, height))
-        let layout = ViewerLayout(width: width, height: height)
+        let layout = layout
         if layout.tooSmall {
             drawTooSmall(on: &grid)
             return grid
@@ -53,8 +53,8 @@ extension ViewerState {
     }
 
     /// Title, variant, kernel, step, action and the worst outcome so far. The counters, the kernel
-    /// and the worst outcome always show (shorter forms first give way); a title that would be cut to
-    /// a stub is dropped instead.
+    /// and the worst outcome always show (shorter forms first give way); a title shows whole or not
+    /// at all (the narration box names the step, the title card the scene).
     private func drawTop(on grid: inout Grid, _ r: Rect) {
         grid.fill(r, with: Cell(" ", style: .header))
         let stepTitle = scene.steps.indices.contains(step) ? scene.steps[step].title : ""
@@ -78,17 +78,11 @@ extension ViewerState {
         }
         let fixed = w(chosen.0) + w(chosen.1) + w(stepText) + w(actionText) + w(worstText)
         var free = max(0, r.width - fixed)
-        let minimum = 16
+        // The step title first (it changes as you step), then the scene's if there is room for both.
+        let stepTitleWidth = TextWidth.width(of: stepTitle) + 1 <= free ? TextWidth.width(of: stepTitle) + 1 : 0
+        free -= stepTitleWidth
         let sceneTitle = " " + scene.title + " "
-        var titleWidth = 0
-        if TextWidth.width(of: sceneTitle) + 1 <= free / 2 || TextWidth.width(of: sceneTitle) + 1 + TextWidth.width(of: stepTitle) + 1 <= free {
-            titleWidth = TextWidth.width(of: sceneTitle)
-        } else if free / 2 >= minimum {
-            titleWidth = free / 2
-        }
-        free -= titleWidth == 0 ? 0 : titleWidth + 1
-        let stepTitleWidth = TextWidth.width(of: stepTitle) + 1 <= free ? TextWidth.width(of: stepTitle) + 1
-            : (free >= minimum ? free : 0)
+        let titleWidth = TextWidth.width(of: sceneTitle) + 1 <= free ? TextWidth.width(of: sceneTitle) : 0
         var x = r.x
         func put(_ text: String, _ style: Style, _ width: Int) {
             guard width > 0, x < r.maxX else { return }
@@ -140,6 +134,7 @@ extension ViewerState {
         let npt = p.npt.map { "\(hex(g.pfn($0.frame))) \($0.kind.rawValue)" } ?? "none"
         var line = "\(g.name(ofSlot: s)) gfn \(hex(g.gfn(ofSlot: s))): attribute \(mark("attribute", p.attribute.rawValue))"
         line += " · NPT \(mark("npt", npt)) · guest view \(mark("view", p.guestView.rawValue))"
+        if p.orphans > 0 || changed.pageFields.contains("orphans") { line += " · orphans \(mark("orphans", String(p.orphans)))" }
         if let r = p.pending {
             let failing = r.failed ? ", will fail" : r.refused ? ", refused by the VMM: will fail" : ""
             line += " · " + mark("request", "request \(r.kind.rawValue)\(r.forwarded ? ", forwarded" : "")\(failing)")
@@ -155,7 +150,7 @@ extension ViewerState {
     /// any size), else the key hints; memory in use on the right.
     private func drawFooter(on grid: inout Grid, _ r: Rect) {
         grid.fill(r, with: Cell(" ", style: .header))
-        let memory = " \(world.framesInUse) frames back \(world.backedPages) gfns "
+        let memory = " \(memoryInUse) "
         let mw = TextWidth.width(of: memory)
         _ = grid.put(memory, x: max(0, r.maxX - mw), y: r.y, style: .header, clip: mw)
         var prompt: CellText?

@@ -2,152 +2,132 @@ import MemoryModel
 import Screen
 import StepEngine
 
-/// Marks on the cells the last action changed: (table, row, column) triples.
+/// Marks on the cells the last action changed: (table, row, column) triples, where a column is a
+/// value column of `TableColumns`. A cell is marked only when the text it shows differs before and
+/// after the action: each row the action wrote is drawn from the world before it (the world after,
+/// with the action's writes undone) and compared with the row drawn now, cell by cell.
 struct ChangedCells {
     private var cells = Set<[Int]>()
-    /// KVM and guest fields of the active page that changed (shown in the narration's page line).
+    /// KVM and guest fields of the active page that changed (shown in the narration's page line),
+    /// and "orphans" when the page's orphan count changed.
     var pageFields = Set<String>()
 
     init(_ state: ViewerState) {
         guard state.index >= 0 else { return }
-        let g = state.world.geometry
-        for c in state.trace.changes(of: state.index) {
-            let frameRow = c.row - g.pfnBase
-            let gfnRow = g.slot(ofGFN: c.row).map { g.rank(ofSlot: $0) } ?? -1
-            switch (c.table, c.field) {
-            case (.rmp, "assigned"): mark(.rmp, frameRow, RMPColumns.assigned)
-            case (.rmp, "asid"): mark(.rmp, frameRow, RMPColumns.asid)
-            case (.rmp, "gfn"): mark(.rmp, frameRow, RMPColumns.gfn)
-            case (.rmp, _): mark(.rmp, frameRow, RMPColumns.validated)
-            case (.frame, _): mark(.rmp, frameRow, RMPColumns.owner)
-            case (.directMap, "present"): mark(.directMap, frameRow, 1)
-            case (.directMap, _): if c.row >= 0 { mark(.directMap, frameRow, 2) }
-            case (.sharedFD, _): mark(.sharedFD, gfnRow, 1)
-            case (.privateFD, _): mark(.privateFD, gfnRow, 1)
-            case (.kvm, "npt"):
-                mark(.sharedFD, gfnRow, 2)
-                mark(.privateFD, gfnRow, 2)
-                pageFields.insert(c.field)
-            case (.kvm, _), (.guest, _): pageFields.insert(c.field)
+        let trace = state.trace
+        let writes = trace.writes(of: state.index)
+        var before = state.world
+        for w in writes.reversed() { before.apply(w, forward: false) }
+        var frames = Set<Int32>()
+        var slots = Set<Int32>()
+        for w in writes {
+            switch w {
+            case .frame(let f, _, _): frames.insert(f)
+            case .page(let s, _, _): slots.insert(s)
+            case .mapping(_, let b, let a):
+                for m in [b, a] { if let f = m?.frame, f >= 0 { frames.insert(f) } }
+            case .kernelObject(let o): frames.insert(o.frame)
+            case .watermark, .freedPush, .freedRemove: break
             }
         }
-    }
-
-    private mutating func mark(_ t: TableKind, _ row: Int, _ column: Int) {
-        cells.insert([t.rawValue, row, column])
+        let old = TableCells(world: before, upm: trace.config.upm)
+        let new = TableCells(world: state.world, upm: trace.config.upm)
+        func compare(_ kind: TableKind, _ row: Int) {
+            let a = old.values(kind, row), b = new.values(kind, row)
+            for c in b.indices where c >= a.count || a[c].text != b[c].text {
+                cells.insert([kind.rawValue, row, c])
+            }
+        }
+        for f in frames where f >= 0 && Int(f) < state.world.geometry.frameCount {
+            compare(.rmp, Int(f))
+            compare(.directMap, Int(f))
+        }
+        let g = state.world.geometry
+        for s in slots {
+            let rank = g.rank(ofSlot: Int(s))
+            compare(.sharedFD, rank)
+            if trace.config.upm { compare(.privateFD, rank) }
+        }
+        for c in trace.changes(of: state.index) {
+            switch (c.table, c.field) {
+            case (.kvm, _), (.guest, _): pageFields.insert(c.field)
+            case (.sharedFD, "orphans"): pageFields.insert("orphans")
+            default: break
+            }
+        }
     }
 
     func contains(_ t: TableKind, _ row: Int, _ column: Int) -> Bool {
         cells.contains([t.rawValue, row, column])
     }
+
+    /// Every marked cell, as (table, row, value column): for tests.
+    var all: Set<[Int]> { cells }
 }
 
-enum RMPColumns {
-    static let pfn = 0, assigned = 1, asid = 2, gfn = 3, validated = 4, owner = 5
-}
+/// The value columns of each table, in order (the gutters that carry the change mark are not counted).
+enum TableColumns {
+    enum RMP { static let pfn = 0, assigned = 1, asid = 2, gfn = 3, validated = 4 }
+    enum DirectMap { static let pfn = 0, present = 1, owner = 2, mappings = 3 }
+    enum FD { static let gfn = 0, frame = 1, npt = 2, page = 3 }
 
-/// The four tables: what each row shows and how it is styled.
-struct TablesView {
-    let state: ViewerState
-    let changed: ChangedCells
-    let active: Set<Int32>
-    let activeRank: Int?
-    /// Kernel mappings of the frames the direct-map table shows, built once per frame drawn: one
-    /// pass over the mappings, sorting only the visible ones (a scene may map 262,144 pages).
-    let mappingsByFrame: [Int32: [String]]
-
-    init(_ state: ViewerState, changed: ChangedCells, layout: ViewerLayout) {
-        self.state = state
-        self.changed = changed
-        active = state.activeFrames
-        activeRank = state.activeSlot.map { state.world.geometry.rank(ofSlot: $0) }
-        let first = state.scroll[TableKind.directMap.rawValue]
-        let visible = Int32(first)..<Int32(first + layout.tableCapacity)
-        let shown = state.world.mappings.filter { visible.contains($0.value.frame) }
-        var byFrame: [Int32: [String]] = [:]
-        for (key, m) in shown.sorted(by: { $0.key < $1.key }) {
-            byFrame[m.frame, default: []].append("\(key.holder.rawValue) \(m.via.rawValue) \(state.world.name(of: key.page))")
-        }
-        mappingsByFrame = byFrame
-    }
-
-    func draw(on grid: inout Grid, layout: ViewerLayout) {
-        for kind in TableKind.allCases where kind.rawValue < layout.tables.count {
-            draw(kind, in: layout.tables[kind.rawValue], on: &grid)
-        }
-    }
-
-    private func draw(_ kind: TableKind, in rect: Rect, on grid: inout Grid) {
-        let focused = state.focus == kind
-        var title = kind.title
-        if kind == .privateFD, !state.trace.config.upm { title += " (none: upm off)" }
-        let box = Box(title: " \(title) ", style: focused ? Style(.title) : .border,
-                      titleStyle: focused ? Style(.title, attributes: [.bold, .reverse]) : .title,
-                      ascii: state.ascii)
-        let inner = box.draw(in: rect, on: &grid)
-        let selected = state.selection[kind.rawValue]
-        let table = TableWidget(
-            columns: columns(kind), rowCount: state.rowCount(kind), scrollOffset: state.scroll[kind.rawValue],
-            ascii: state.ascii,
-            rowStyle: { row in rowStyle(kind, row, selected: focused && row == selected) },
-            row: { row in cells(kind, row) })
-        _ = table.draw(in: inner, on: &grid)
-    }
-
-    /// Columns sized to the numbers this scene has (0x100 or 0x100000), so names get the room; one
-    /// more column than the value needs, for the `*` that marks a change.
-    private func columns(_ kind: TableKind) -> [TableWidget.Column] {
-        let layout = state.world.layout
-        let pfn = max(5, hex(layout.pfns.upperBound).count)
-        let gfn = max(4, layout.pages.map { hex($0.gfns.upperBound).count }.max() ?? 4)
+    static func headers(_ kind: TableKind) -> [String] {
         switch kind {
-        case .rmp:
-            return [.init("pfn", width: .fixed(pfn)), .init("A", width: .fixed(2)), .init("ASID", width: .fixed(5)),
-                    .init("gfn", width: .fixed(gfn + 1)), .init("V", width: .fixed(2)),
-                    .init("owner", width: .weight(1), minWidth: 6)]
-        case .directMap:
-            return [.init("pfn", width: .fixed(pfn)), .init("P", width: .fixed(2)),
-                    .init("kernel mappings", width: .weight(1), minWidth: 8)]
-        case .sharedFD, .privateFD:
-            return [.init("gfn", width: .fixed(gfn)), .init("frame", width: .fixed(pfn + 1)), .init("N", width: .fixed(2)),
-                    .init("page", width: .weight(1), minWidth: 4)]
+        case .rmp: ["pfn", "A", "ASID", "gfn", "V"]
+        case .directMap: ["pfn", "P", "owner", "kernel mappings"]
+        case .sharedFD, .privateFD: ["gfn", "frame", "N", "page"]
         }
     }
 
-    private func rowStyle(_ kind: TableKind, _ row: Int, selected: Bool) -> Style? {
-        if selected { return .selected }
-        let isActive = kind.isFrameTable ? active.contains(Int32(row)) : activeRank == row
-        if isActive { return .highlight }
-        if kind.isFrameTable, state.world.frames[row].owner == .free { return .free }
-        return nil
+    /// The mark drawn in a changed cell's gutter, right before its value.
+    static let mark = "*"
+    /// A gutter: one column of space and one for the mark, so a value never moves or loses a character.
+    static let gutterWidth = 2
+}
+
+/// What each table's cells say for one world: the same text for the drawn rows and for the
+/// comparison that finds changed cells.
+struct TableCells {
+    let world: World
+    let upm: Bool
+    /// Kernel mappings of the frames on screen, built once per frame drawn; other frames are looked
+    /// up in the world's mappings.
+    var mappingsByFrame: [Int32: [String]]?
+
+    init(world: World, upm: Bool, mappingsByFrame: [Int32: [String]]? = nil) {
+        self.world = world
+        self.upm = upm
+        self.mappingsByFrame = mappingsByFrame
     }
 
-    /// A cell, marked with '*' and the changed style when the last action changed it.
-    private func cell(_ kind: TableKind, _ row: Int, _ column: Int, _ text: String, _ style: Style? = nil) -> CellText {
-        changed.contains(kind, row, column) ? CellText("*" + text, style: .changed) : CellText(text, style: style)
+    func mappings(of frame: Int32) -> String {
+        if let byFrame = mappingsByFrame { return byFrame[frame]?.joined(separator: ", ") ?? "" }
+        return world.mappings.filter { $0.value.frame == frame }.sorted { $0.key < $1.key }
+            .map { "\($0.key.holder.rawValue) \($0.value.via.rawValue) \(world.name(of: $0.key.page))" }
+            .joined(separator: ", ")
     }
 
-    private func cells(_ kind: TableKind, _ row: Int) -> [CellText] {
-        let w = state.world
+    /// The row's value cells, without change marks.
+    func values(_ kind: TableKind, _ row: Int) -> [CellText] {
+        let w = world
         let g = w.geometry
         switch kind {
         case .rmp:
             let f = w.frames[row]
             return [
                 CellText(hex(g.pfn(Int32(row)))),
-                cell(.rmp, row, RMPColumns.assigned, f.assigned ? "1" : "0", f.assigned ? .warning : nil),
-                cell(.rmp, row, RMPColumns.asid, f.assigned ? String(f.asid) : "-"),
-                cell(.rmp, row, RMPColumns.gfn, f.assigned ? hex(f.rmpGFN) : "-"),
-                cell(.rmp, row, RMPColumns.validated, f.validated ? "1" : "0"),
-                cell(.rmp, row, RMPColumns.owner, ownerText(f)),
+                CellText(f.assigned ? "1" : "0", style: f.assigned ? .warning : nil),
+                CellText(f.assigned ? String(f.asid) : "-"),
+                CellText(f.assigned ? hex(f.rmpGFN) : "-"),
+                CellText(f.validated ? "1" : "0"),
             ]
         case .directMap:
             let f = w.frames[row]
-            let maps = mappingsByFrame[Int32(row)]?.joined(separator: ", ") ?? ""
             return [
                 CellText(hex(g.pfn(Int32(row)))),
-                cell(.directMap, row, 1, f.present ? "P" : "-", f.present ? nil : .error),
-                cell(.directMap, row, 2, maps),
+                CellText(f.present ? "P" : "-", style: f.present ? nil : .error),
+                CellText(ownerText(f.owner)),
+                CellText(mappings(of: Int32(row))),
             ]
         case .sharedFD, .privateFD:
             let slot = g.slot(atGFNRank: row)
@@ -158,27 +138,166 @@ struct TablesView {
             var name = g.name(ofSlot: slot)
             let decl = g.layout.pages[g.declaration(ofSlot: slot).page]
             if let label = decl.label { name += " " + label }
-            if side == .shared, page.orphans > 0 { name += " +\(page.orphans) orphan" }
-            let noFile = side == .private && !state.trace.config.upm
+            if side == .shared, page.orphans > 0 { name += ", orphans \(page.orphans)" }
+            let noFile = side == .private && !upm
             return [
                 CellText(hex(g.gfn(ofSlot: slot))),
-                cell(kind, row, 1, frame >= 0 ? hex(g.pfn(frame)) : (noFile ? "-" : "hole"), frame >= 0 ? nil : .dim),
-                cell(kind, row, 2, usedByNPT ? "N" : ""),
+                CellText(frame >= 0 ? hex(g.pfn(frame)) : (noFile ? "-" : "hole"), style: frame >= 0 ? nil : .dim),
+                CellText(usedByNPT ? "N" : ""),
                 CellText(name),
             ]
         }
     }
 
-    private func ownerText(_ f: FrameState) -> String {
-        var s: String
-        switch f.owner {
-        case .free: s = "free"
-        case .sharedFD(let g): s = "shared \(hex(g))"
-        case .privateFD(let g): s = "private \(hex(g))"
-        case .orphan(let g): s = "orphan \(hex(g))"
-        case .kernel(let k): s = k < state.world.kernelObjects.count ? "kernel \(state.world.kernelObjects[k].name)" : "kernel"
+    /// Who holds a frame, in a word and the gfn: the file (the memslot's backing without UPM), an
+    /// orphan that only a pin keeps, other kernel code, or the free list. Pins are listed with the
+    /// kernel mappings.
+    func ownerText(_ o: FrameOwner) -> String {
+        switch o {
+        case .free: "free"
+        case .sharedFD(let g): upm ? "shared \(hex(g))" : "memslot \(hex(g))"
+        case .privateFD(let g): "private \(hex(g))"
+        case .orphan(let g): "orphan \(hex(g))"
+        case .kernel(let k): k < world.kernelObjects.count ? "kernel \(world.kernelObjects[k].name)" : "kernel"
         }
-        if f.pins > 0 { s += " pin\(f.pins > 1 ? "×\(f.pins)" : "")" }
+    }
+}
+
+extension TableKind {
+    /// The table's title for a run: without UPM the shared side is the memslot's only backing and
+    /// there is no private fd.
+    func title(upm: Bool) -> String {
+        guard !upm else { return title }
+        switch self {
+        case .sharedFD: return "memslot backing"
+        case .privateFD: return "private fd: none without UPM"
+        case .rmp, .directMap: return title
+        }
+    }
+}
+
+/// The four tables: what each row shows and how it is styled.
+struct TablesView {
+    let state: ViewerState
+    let changed: ChangedCells
+    let active: Set<Int32>
+    let activeRank: Int?
+    let content: TableCells
+
+    init(_ state: ViewerState, changed: ChangedCells, layout: ViewerLayout) {
+        self.state = state
+        self.changed = changed
+        active = state.activeFrames
+        activeRank = state.activeSlot.map { state.world.geometry.rank(ofSlot: $0) }
+        // Kernel mappings of the frames the direct-map table shows: one pass over the mappings,
+        // sorting only the visible ones (a scene may map 262,144 pages).
+        let first = state.scroll[TableKind.directMap.rawValue]
+        let visible = Int32(first)..<Int32(first + layout.tableCapacity)
+        let shown = state.world.mappings.filter { visible.contains($0.value.frame) }
+        var byFrame: [Int32: [String]] = [:]
+        for (key, m) in shown.sorted(by: { $0.key < $1.key }) {
+            byFrame[m.frame, default: []].append("\(key.holder.rawValue) \(m.via.rawValue) \(state.world.name(of: key.page))")
+        }
+        content = TableCells(world: state.world, upm: state.trace.config.upm, mappingsByFrame: byFrame)
+    }
+
+    func draw(on grid: inout Grid, layout: ViewerLayout) {
+        for kind in TableKind.allCases where kind.rawValue < layout.tables.count {
+            draw(kind, in: layout.tables[kind.rawValue], on: &grid)
+        }
+    }
+
+    private func draw(_ kind: TableKind, in rect: Rect, on grid: inout Grid) {
+        let focused = state.focus == kind
+        let upm = state.trace.config.upm
+        let box = Box(title: " \(kind.title(upm: upm)) ", style: focused ? Style(.title) : .border,
+                      titleStyle: focused ? Style(.title, attributes: [.bold, .reverse]) : .title,
+                      ascii: state.ascii)
+        let inner = box.draw(in: rect, on: &grid)
+        if kind == .privateFD, !upm {
+            // No private fd exists: the header says what the table would hold, the body why it is empty.
+            let table = TableWidget(columns: widgetColumns(kind), rowCount: 0, columnGap: 0, ascii: state.ascii) { _ in [] }
+            _ = table.draw(in: inner, on: &grid)
+            let text = inner.inset(left: 1, right: 1)
+            let body = Rect(x: text.x, y: inner.y + 1, width: text.width, height: max(0, inner.height - 1))
+            _ = TextBox(paragraphs: [CellText("Pages are converted in place, in the memslot backing.")],
+                        style: .dim).draw(in: body, on: &grid)
+            return
+        }
+        let selected = state.selection[kind.rawValue]
+        let table = TableWidget(
+            columns: widgetColumns(kind), rowCount: state.rowCount(kind), scrollOffset: state.scroll[kind.rawValue],
+            columnGap: 0, ascii: state.ascii,
+            rowStyle: { row in rowStyle(kind, row, selected: focused && row == selected) },
+            row: { row in cells(kind, row) })
+        _ = table.draw(in: inner, on: &grid)
+    }
+
+    /// The table's value columns, sized to the numbers this scene has (0x100 or 0x100000) so names
+    /// get the room.
+    private func valueColumns(_ kind: TableKind) -> [TableWidget.Column] {
+        let layout = state.world.layout
+        let pfn = max(5, hex(layout.pfns.upperBound).count)
+        let gfn = max(4, layout.pages.map { hex($0.gfns.upperBound).count }.max() ?? 4)
+        let h = TableColumns.headers(kind)
+        switch kind {
+        case .rmp:
+            let asid = max(4, String(state.trace.config.asid).count)
+            return [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)), .init(h[2], width: .fixed(asid)),
+                    .init(h[3], width: .fixed(gfn)), .init(h[4], width: .fixed(1))]
+        case .directMap:
+            // The owner column fits "private 0x10" (and a kernel object's name, up to a point).
+            let names = state.trace.kernelNames.map { 7 + TextWidth.width(of: $0) }
+            let owner = min(16, ([8 + gfn] + names).max() ?? 12)
+            return [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)),
+                    .init(h[2], width: .fixed(owner)), .init(h[3], width: .weight(1), minWidth: 8)]
+        case .sharedFD, .privateFD:
+            return [.init(h[0], width: .fixed(gfn)), .init(h[1], width: .fixed(pfn)), .init(h[2], width: .fixed(1)),
+                    .init(h[3], width: .weight(1), minWidth: 4)]
+        }
+    }
+
+    /// The value columns with a gutter before each but the first: the mark of a changed cell goes in
+    /// its gutter, so the value stays where its header is and keeps every character.
+    private func widgetColumns(_ kind: TableKind) -> [TableWidget.Column] {
+        var out: [TableWidget.Column] = []
+        for (i, c) in valueColumns(kind).enumerated() {
+            if i > 0 { out.append(.init("", width: .fixed(TableColumns.gutterWidth), alignment: .right)) }
+            out.append(c)
+        }
+        return out
+    }
+
+    private func rowStyle(_ kind: TableKind, _ row: Int, selected: Bool) -> Style? {
+        if selected { return .selected }
+        let isActive = kind.isFrameTable ? active.contains(Int32(row)) : activeRank == row
+        if isActive { return .highlight }
+        if kind.isFrameTable, state.world.frames[row].owner == .free { return .free }
+        return nil
+    }
+
+    /// The row's cells, gutters included: a changed cell has the mark in its gutter and both in the
+    /// changed style.
+    private func cells(_ kind: TableKind, _ row: Int) -> [CellText] {
+        var out: [CellText] = []
+        for (i, v) in content.values(kind, row).enumerated() {
+            let isChanged = changed.contains(kind, row, i)
+            if i > 0 { out.append(isChanged ? CellText(TableColumns.mark, style: .changed) : CellText("")) }
+            out.append(isChanged ? CellText(v.text, style: .changed) : v)
+        }
+        return out
+    }
+}
+
+extension ViewerState {
+    /// Memory in use, in words for the footer: "1 frame backs 1 gfn", "3 frames back 2 gfns"; frames
+    /// other kernel code holds (`host alloc`) back no gfn and are counted apart.
+    var memoryInUse: String {
+        let kernel = world.kernelObjects.count
+        let frames = max(0, world.framesInUse - kernel)
+        let gfns = world.backedPages
+        var s = "\(frames) \(frames == 1 ? "frame backs" : "frames back") \(gfns) \(gfns == 1 ? "gfn" : "gfns")"
+        if kernel > 0 { s += ", \(kernel) kernel \(kernel == 1 ? "frame" : "frames")" }
         return s
     }
 }

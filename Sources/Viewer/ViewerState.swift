@@ -51,6 +51,8 @@ public struct ViewerState: Sendable {
     /// A one-line answer to the last key (a failed find, a step that was not reached).
     public internal(set) var message: String?
     public internal(set) var quit = false
+    /// The page history lists every action, not only those that touched its page (`toggleHistoryAll`).
+    public internal(set) var historyShowsAll = false
     /// Draw with ASCII only (no UTF-8 locale).
     public var ascii = false
     /// In presenter mode: the progress and the clock, drawn in place of the key hints.
@@ -83,6 +85,31 @@ public struct ViewerState: Sendable {
 
     /// The step of the current action (0-based).
     public var step: Int { index >= 0 ? Int(trace.records[index].step) : 0 }
+
+    /// Where everything goes at this size, for this scene's tables and this step's narration.
+    public var layout: ViewerLayout {
+        ViewerLayout(width: width, height: height, tableRows: max(rowCount(.rmp), rowCount(.sharedFD)),
+                     narrationLines: narrationLines)
+    }
+
+    /// Lines the narration box needs for the current step at this width: the same for every action
+    /// of a step, so the tables do not jump while stepping through it. The action's title, its
+    /// summary and page line (two lines each), the most outcome lines any action of the step raises,
+    /// and the step's `say` text.
+    var narrationLines: Int {
+        let inner = max(10, width - 4)
+        let range = trace.actions(ofStep: step)
+        var outcomeLines = 0
+        for i in range.prefix(256) {
+            let lines = trace.outcomes(of: i).reduce(0) { n, o in
+                n + TextBox.wrap("✖ fatal \(o.outcome.kind.rawValue): \(o.outcome.reason)", width: inner).count
+            }
+            outcomeLines = max(outcomeLines, lines)
+        }
+        let say = scene.steps.indices.contains(step)
+            ? scene.steps[step].say.reduce(0) { $0 + TextBox.wrap($1, width: inner).count } : 0
+        return 1 + 2 + 2 + outcomeLines + say
+    }
 
     public func rowCount(_ t: TableKind) -> Int {
         t.isFrameTable ? world.geometry.frameCount : world.geometry.slotCount
@@ -145,7 +172,7 @@ public struct ViewerState: Sendable {
         guard count > 0 else { return }
         let r = min(max(0, row), count - 1)
         selection[t.rawValue] = r
-        let visible = ViewerLayout(width: width, height: height).tableCapacity
+        let visible = layout.tableCapacity
         scroll[t.rawValue] = TableWidget.scrollOffset(keeping: r, visible: visible, current: scroll[t.rawValue], count: count)
     }
 

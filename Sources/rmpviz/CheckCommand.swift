@@ -9,8 +9,9 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Parse and run every variant of every scene and check its expectations.",
         discussion: """
-            Prints one line per run: ok or FAIL, the file, the variant and the ending, then each failed
-            expectation with its line. Diagnostics go to standard error.
+            Prints one line per run: ok or FAIL, the file, the variant and the ending, then each failed expectation with its line. Diagnostics go to standard error.
+            With --fit COLSxROWS, every frame of every run is also drawn at that size: a line for each step with a frame that does not fit (the first few), then a summary: the frames checked, how many have problems, and the worst.
+            Exit status: 0 every run passes (and every frame fits), 1 an expectation failed or a frame does not fit, 64 bad usage, 65 a scene or deck error, 66 a file that cannot be read.
 
             Example: rmpviz check ghcb-upm scenes/my.scene talk.deck
             """)
@@ -18,7 +19,7 @@ struct Check: ParsableCommand {
     @Argument(help: "Scene or deck files, or built-in scene names.")
     var scenes: [String]
 
-    @Option(help: "Also render every frame of every run at COLSxROWS and list what does not fit (exit 1 if anything).")
+    @Option(help: "Also render every frame of every run at COLSxROWS and summarise what does not fit (exit 1 if anything).")
     var fit: String?
 
     @OptionGroup var settings: SettingOptions
@@ -30,12 +31,13 @@ struct Check: ParsableCommand {
             var unreadable: CLIFailure?
             let overrides = try settings.overrides()
             let fitSize = try fit.map { s throws(CLIFailure) in try parseSize(s, option: "--fit") }
+            var fitReport = FitReport()
             for reference in scenes {
                 let loaded: [LoadedScene]
                 do throws(CLIFailure) {
                     loaded = try SceneLoader.load(reference, overrides: overrides)
                 } catch {
-                    printError(error.message)
+                    printFailure(error)
                     if error.status == 66 { unreadable = unreadable ?? error } else { sceneError = sceneError ?? error }
                     continue
                 }
@@ -45,12 +47,13 @@ struct Check: ParsableCommand {
                         if !line.ok { failed = true }
                     }
                     if let (w, h) = fitSize {
-                        for line in CheckReport.fit(scene.scene, onlyVariant: scene.variant, width: w, height: h) {
-                            print(line)
-                            failed = true
-                        }
+                        for line in fitReport.check(scene.scene, onlyVariant: scene.variant, width: w, height: h) { print(line) }
                     }
                 }
+            }
+            if let (w, h) = fitSize {
+                for line in fitReport.summary(width: w, height: h) { print(line) }
+                if fitReport.badFrames > 0 { failed = true }
             }
             if let e = unreadable { throw CLIFailure(status: e.status, message: "") }
             if let e = sceneError { throw CLIFailure(status: e.status, message: "") }
@@ -59,30 +62,81 @@ struct Check: ParsableCommand {
     }
 }
 
+/// `check --fit`: every frame of every run drawn at one size. A frame that does not fit is reported
+/// once per step (its first such frame, and how many more the step has), for the first few steps
+/// only; the summary counts every frame and names the worst, the frame with the most problems.
+struct FitReport {
+    /// Step lines printed at most, over every scene of the command.
+    static let shownSteps = 10
+
+    private(set) var frames = 0
+    private(set) var badFrames = 0
+    private(set) var badSteps = 0
+    private(set) var worst: (place: String, problems: Int)?
+
+    /// Checks every frame of the scene's runs; returns the lines to print now.
+    mutating func check(_ scene: Scene, onlyVariant: String?, width: Int, height: Int) -> [String] {
+        var traces = Engine.runAll(scene)
+        if let v = onlyVariant { traces = traces.filter { $0.variant?.name == v } }
+        let path = Diagnostic.printable(scene.path)
+        var out: [String] = []
+        for t in traces {
+            guard var state = ViewerState(traces: [t], width: width, height: height) else { continue }
+            let variant = Diagnostic.printable(t.variant?.name ?? "-")
+            /// The step being read: its first bad frame's line, and how many more of its frames are bad.
+            var pending: (step: Int, line: String, more: Int)?
+            func close() {
+                guard let p = pending else { return }
+                badSteps += 1
+                if badSteps <= Self.shownSteps {
+                    out.append(p.line + (p.more == 0 ? "" : " (and \(p.more) more frame\(p.more == 1 ? "" : "s") of step \(p.step))"))
+                }
+                pending = nil
+            }
+            for a in 0..<t.actionCount {
+                frames += 1
+                state.jump(to: a)
+                let problems = FitCheck.problems(state)
+                guard !problems.isEmpty else { continue }
+                badFrames += 1
+                let step = Int(t.records[a].step) + 1
+                let place = "\(path) \(variant) step \(step) action \(a + 1)"
+                if problems.count > (worst?.problems ?? 0) { worst = (place, problems.count) }
+                if let p = pending, p.step == step {
+                    pending?.more += 1
+                    continue
+                }
+                close()
+                pending = (step, "fit  \(place): " + Diagnostic.printable(problems.joined(separator: "; ")), 0)
+            }
+            close()
+        }
+        return out
+    }
+
+    /// The closing lines: the steps not shown, then the counts and the worst frame.
+    func summary(width: Int, height: Int) -> [String] {
+        var out: [String] = []
+        if badSteps > Self.shownSteps {
+            let rest = badSteps - Self.shownSteps
+            out.append("fit  … and \(rest) more step\(rest == 1 ? "" : "s") with frames that do not fit")
+        }
+        let checked = "fit: \(frames) frame\(frames == 1 ? "" : "s") checked at \(width)x\(height)"
+        guard let worst, badFrames > 0 else {
+            out.append(checked + ", none with problems")
+            return out
+        }
+        out.append(checked + ", \(badFrames) with problems (in \(badSteps) step\(badSteps == 1 ? "" : "s")); worst: "
+                   + "\(worst.place), \(worst.problems) problem\(worst.problems == 1 ? "" : "s")")
+        return out
+    }
+}
+
 /// The lines `rmpviz check` prints for one scene.
 enum CheckReport {
     struct Line {
         let text: String
         let ok: Bool
-    }
-
-    /// One line per frame that does not fit: scene, variant, step, action, what.
-    static func fit(_ scene: Scene, onlyVariant: String?, width: Int, height: Int) -> [String] {
-        var traces = Engine.runAll(scene)
-        if let v = onlyVariant { traces = traces.filter { $0.variant?.name == v } }
-        var out: [String] = []
-        for t in traces {
-            guard var state = ViewerState(traces: [t], width: width, height: height) else { continue }
-            for a in 0..<t.actionCount {
-                state.jump(to: a)
-                let problems = FitCheck.problems(state)
-                guard !problems.isEmpty else { continue }
-                let step = Int(t.records[a].step) + 1
-                out.append("fit  \(Diagnostic.printable(scene.path)) \(t.variant?.name ?? "-") step \(step) action \(a + 1): "
-                           + Diagnostic.printable(problems.joined(separator: "; ")))
-            }
-        }
-        return out
     }
 
     static func lines(for scene: Scene, onlyVariant: String? = nil) -> [Line] {

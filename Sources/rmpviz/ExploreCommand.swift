@@ -12,10 +12,8 @@ struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run every interleaving of a scene's lanes under every combination of settings; print the outcome matrix.",
         discussion: """
-            Each cell says whether an outcome is raised in every interleaving (always), some (sometimes (k/n)) \
-            or none (never). --witness ROW:OUTCOME -o FILE writes the interleaving that raises it with the \
-            fewest steps run as a plain scene that 'rmpviz check' passes. Ctrl-C stops a long exploration \
-            and prints what was counted, marked partial.
+            Each cell says whether an outcome is raised in every interleaving (always), some (sometimes (k/n)) or none (never). --witness ROW:OUTCOME -o FILE writes the interleaving that raises it with the fewest steps run as a plain scene that 'rmpviz check' passes. Ctrl-C stops a long exploration and prints what was counted, marked partial.
+            Exit status: 0 ok, 1 --witness found no interleaving that raises the outcome, 64 bad usage (a deck: use 'rmpviz present'), 65 a scene or theme error, 66 a file that cannot be read, 69 no usable terminal for the matrix, 73 -o cannot be written, 130, 143 or 129 stopped by Ctrl-C (without a terminal), SIGTERM or SIGHUP.
 
             Example: rmpviz explore ghcb-race --over kernel,discard-on-convert
             """)
@@ -51,7 +49,7 @@ struct Explore: ParsableCommand {
     func run() throws {
         try exiting { () throws(CLIFailure) in
             let keys = try Explore.keys(over)
-            let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides())
+            let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides(), command: "'rmpviz explore'")
             let target = try witness.map { w throws(CLIFailure) in try Explore.cell(w) }
             if format == nil, target == nil, isatty(1) != 0, isatty(0) != 0 {
                 try interactive(trace.scene, variant: trace.variantIndex, keys: keys)
@@ -86,7 +84,11 @@ struct Explore: ParsableCommand {
             case .text: for line in ExploreReport.text(exploration, path: trace.scene.path) { out.line(line) }
             }
             out.flush()
-            if exploration.partial { throw CLIFailure(status: 130, message: "rmpviz: explore: stopped by a signal; the counts are partial") }
+            if exploration.partial {
+                // 128 + the signal, as the shell reports a process it ends: 130 for Ctrl-C.
+                let signal = QuitSignals.pending() ?? SIGINT
+                throw CLIFailure(status: 128 + signal, message: "rmpviz: explore: stopped by a signal; the counts are partial")
+            }
         }
     }
 

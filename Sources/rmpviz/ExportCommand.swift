@@ -12,12 +12,8 @@ struct ExportFrames: ParsableCommand {
         commandName: "export",
         abstract: "Export the frames of a run as text, ANSI, SVG, HTML or an asciicast.",
         discussion: """
-            txt and ansi: the frame after every action, separated by form-feed lines. svg: one frame \
-            (the end of --step N, by default the last action); with -o DIR and no --step, one file per \
-            action. html: one self-contained page with every frame of every variant, stepped with the \
-            viewer's keys. cast: asciicast v2, one frame every --interval seconds, a marker per step.
-            Exit status: 64 bad usage, 65 a scene error, 66 an unreadable input, 73 an output that \
-            cannot be written (nothing half-written is left behind).
+            txt and ansi: the frame after every action, separated by form-feed lines. svg: one frame (the end of --step N, by default the last action); with -o DIR (a folder, a path ending in /, or a name without .svg; created if missing, inside an existing folder) and no --step, one file per action. html: one self-contained page with every frame of every variant, stepped with the viewer's keys. cast: asciicast v2, one frame every --interval seconds, a marker per step.
+            Exit status: 0 ok, 64 bad usage, 65 a scene or theme error, 66 an unreadable input, 73 an output that cannot be written (nothing half-written is left behind).
 
             Example: rmpviz export ghcb-upm --variant discard --format html -o ghcb.html
             """)
@@ -33,7 +29,7 @@ struct ExportFrames: ParsableCommand {
     @Option(help: "Output format: txt, ansi, svg, html or cast.")
     var format: String = "txt"
 
-    @Option(help: "Frame size, COLSxROWS (at least 80x24).")
+    @Option(help: "Frame size, COLSxROWS (at least 80x23).")
     var size: String = "160x45"
 
     @Option(help: "Colour theme: dark (default), light, projector, or a theme file.")
@@ -100,15 +96,30 @@ struct ExportFrames: ParsableCommand {
         }
     }
 
+    /// Whether `-o` names a folder for one SVG per action: an existing folder, a path ending in `/`, or
+    /// a new name without `.svg` (`-o frames`); an existing file or a `.svg` name is one file.
+    static func namesFolder(_ output: String) -> Bool {
+        if OutputFile.isFolder(output) || output.hasSuffix("/") { return true }
+        return output != "-" && !Path.exists(output) && !output.lowercased().hasSuffix(".svg")
+    }
+
     /// One frame to a file or standard output; with `-o DIR`, one file per action (or the step's).
+    /// A missing DIR is created inside an existing folder, and removed again if the export fails.
     func exportSVG(_ input: ExportInput, width w: Int, height h: Int, theme: Theme) throws(CLIFailure) {
-        let toFolder = output.map { OutputFile.isFolder($0) || $0.hasSuffix("/") } ?? false
+        let toFolder = output.map(Self.namesFolder) ?? false
         guard toFolder || !input.isDeck else {
             throw CLIFailure(status: 64, message: "rmpviz: an SVG holds one frame: give a deck -o FOLDER for one file per action")
         }
+        var created: OutputFolder?
+        if let output, toFolder, !OutputFile.isFolder(output) { created = try OutputFolder.create(output) }
         var failure: CLIFailure?
         for (n, e) in input.entries.enumerated() where failure == nil {
-            let actions = try selectedActions(e.trace) ?? (toFolder ? nil : [e.trace.actionCount - 1])
+            let selected: [Int]?
+            do throws(CLIFailure) { selected = try selectedActions(e.trace) } catch {
+                failure = error
+                break
+            }
+            let actions = selected ?? (toFolder ? nil : [e.trace.actionCount - 1])
             let frames = RunFrames(traces: e.traces, variant: e.variant, width: w, height: h, actions: actions)
             frames.forEach { f in
                 guard failure == nil else { return }
@@ -117,7 +128,9 @@ struct ExportFrames: ParsableCommand {
                 do throws(CLIFailure) {
                     if let output, toFolder {
                         let prefix = input.isDeck ? "scene-" + padded(n + 1, 2) + "-" : ""
-                        try OutputFile.write(svg, to: Path.join(output, "\(prefix)action-\(padded(f.action + 1, 4)).svg"))
+                        let file = Path.join(output, "\(prefix)action-\(padded(f.action + 1, 4)).svg")
+                        try OutputFile.write(svg, to: file)
+                        created?.files.append(file)
                     } else {
                         try emit(svg)
                     }
@@ -126,7 +139,10 @@ struct ExportFrames: ParsableCommand {
                 }
             }
         }
-        if let failure { throw failure }
+        if let failure {
+            created?.remove()
+            throw failure
+        }
     }
 }
 
@@ -195,8 +211,8 @@ func parseSize(_ text: String, option: String = "--size") throws(CLIFailure) -> 
     guard parts.count == 2, let w = parts[0], let h = parts[1] else {
         throw CLIFailure(status: 64, message: "rmpviz: \(option) \(text): expected COLSxROWS, e.g. 160x45")
     }
-    guard w >= 80, h >= 24, w <= 1000, h <= 500 else {
-        throw CLIFailure(status: 64, message: "rmpviz: \(option) \(text): must be from 80x24 to 1000x500")
+    guard w >= ViewerLayout.minWidth, h >= ViewerLayout.minHeight, w <= 1000, h <= 500 else {
+        throw CLIFailure(status: 64, message: "rmpviz: \(option) \(text): must be from \(ViewerLayout.minWidth)x\(ViewerLayout.minHeight) to 1000x500")
     }
     return (w, h)
 }

@@ -8,10 +8,81 @@ import Screen
 
 /// An error that ends the program with a sysexits(3) status and a message for standard error.
 struct CLIFailure: Error {
-    /// 1: an expectation failed; 64: bad usage; 65: a scene error; 66: a file that cannot be read;
-    /// 73: an output that cannot be created.
+    /// 1: an expectation failed; 64: bad usage; 65: a scene or theme error; 66: a file that cannot
+    /// be read; 69: no usable terminal; 73: an output that cannot be created.
     let status: Int32
+    /// The message, plain: what standard error shows when it is not a terminal, and what the viewer
+    /// shows after a `--watch` reload.
     let message: String
+    /// Compiler-style diagnostics behind the message, rendered again in colour for a terminal.
+    var report: DiagnosticReport?
+
+    init(status: Int32, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    /// A scene, deck or theme error (status 65) made of diagnostics.
+    init(report: DiagnosticReport) {
+        status = 65
+        message = report.rendered(color: false)
+        self.report = report
+    }
+}
+
+/// Diagnostics from one or more files (a deck and its scenes), each with the text it points into;
+/// rendered like a compiler's, closed by a count line (`3 errors`).
+struct DiagnosticReport: Sendable {
+    struct Entry: Sendable {
+        let diagnostic: Diagnostic
+        let source: String
+    }
+
+    var entries: [Entry] = []
+    /// A file's parse stopped at the limit of errors: it may hold more.
+    var stopped = false
+
+    init() {}
+
+    init(_ diagnostics: Diagnostics, source: String) {
+        add(diagnostics, source: source)
+    }
+
+    mutating func add(_ diagnostics: Diagnostics, source: String) {
+        entries += diagnostics.map { Entry(diagnostic: $0, source: source) }
+        stopped = stopped || diagnostics.stoppedAtLimit
+    }
+
+    mutating func add(_ diagnostic: Diagnostic, source: String) {
+        entries.append(Entry(diagnostic: diagnostic, source: source))
+    }
+
+    mutating func add(_ other: DiagnosticReport) {
+        entries += other.entries
+        stopped = stopped || other.stopped
+    }
+
+    /// Every diagnostic, then the count line. Every quoted part is made safe by `Diagnostic`; the
+    /// only escape sequences are the colours asked for.
+    func rendered(color: Bool) -> String {
+        (entries.map { $0.diagnostic.rendered(source: $0.source, color: color) }
+            + [Diagnostics.countLine(entries.count, stopped: stopped)]).joined(separator: "\n")
+    }
+}
+
+/// Whether diagnostics on standard error get colours: it is a terminal, NO_COLOR is unset (or
+/// empty) and the terminal is not `dumb`.
+var diagnosticsInColor: Bool {
+    isatty(2) != 0 && (environment("NO_COLOR") ?? "").isEmpty && environment("TERM") != "dumb"
+}
+
+/// A failure's message on standard error: diagnostics in colour when it is a terminal.
+func printFailure(_ failure: CLIFailure) {
+    if let report = failure.report {
+        writeAll(Array((report.rendered(color: diagnosticsInColor) + "\n").utf8), to: 2)
+    } else if !failure.message.isEmpty {
+        printError(failure.message)
+    }
 }
 
 /// A scene loaded from a file or from the built-ins, with the text its diagnostics point into.
@@ -51,7 +122,17 @@ enum SceneLoader {
         if let builtin = BuiltinScenes.named(reference) ?? BuiltinScenes.named(bare) {
             return ("scenes/\(builtin.fileName)", builtin.bytes)
         }
-        throw CLIFailure(status: 66, message: "rmpviz: \(shown): no such file, and no built-in scene of that name (see 'rmpviz list')")
+        let near = nearBuiltin(reference)
+        throw CLIFailure(status: 66, message: "rmpviz: \(shown): no such file, and no built-in scene of that name"
+                         + (near.isEmpty ? " (see 'rmpviz list')" : near))
+    }
+
+    /// "; did you mean 'ghcb-upm'?" for a bare name (or file name) close to a built-in's, else "".
+    static func nearBuiltin(_ reference: String) -> String {
+        guard !reference.contains("/") else { return "" }
+        var name = reference
+        for ext in [".scene", ".deck"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
+        return Suggest.didYouMean(name, in: BuiltinScenes.all.map(\.name))
     }
 
     static func isDeck(path: String, bytes: [UInt8]) -> Bool {
@@ -72,7 +153,7 @@ enum SceneLoader {
         switch parseScene(bytes: bytes, path: path).flatMap({ $0.applying(overrides) }) {
         case .success(let scene): return LoadedScene(scene: scene, text: text)
         case .failure(let diagnostics):
-            throw CLIFailure(status: 65, message: diagnostics.rendered(source: text))
+            throw CLIFailure(report: DiagnosticReport(diagnostics, source: text))
         }
     }
 
@@ -81,20 +162,20 @@ enum SceneLoader {
         let deck: Deck
         switch parseDeck(bytes: bytes, path: path) {
         case .success(let d): deck = d
-        case .failure(let diagnostics): throw CLIFailure(status: 65, message: diagnostics.rendered(source: text))
+        case .failure(let diagnostics): throw CLIFailure(report: DiagnosticReport(diagnostics, source: text))
         }
         let dir = Path.folder(path)
         let fromBuiltins = path.hasPrefix("scenes/") && BuiltinScenes.named(Path.lastComponent(path)) != nil
             && !Path.exists(path)
         var scenes: [LoadedScene] = []
-        var problems: [String] = []
+        var problems = DiagnosticReport()
         for entry in deck.entries {
             do throws(CLIFailure) {
                 let found = try read(entry.reference, relativeTo: fromBuiltins ? nil : dir)
                 if isDeck(path: found.path, bytes: found.bytes) {
                     let d = Diagnostic(path: path, location: entry.location,
                                        message: "'\(entry.reference)' is a deck; a deck lists scenes, not decks")
-                    problems.append(d.rendered(source: text))
+                    problems.add(d, source: text)
                     continue
                 }
                 var loaded = try parse(path: found.path, bytes: found.bytes, overrides: overrides)
@@ -103,7 +184,7 @@ enum SceneLoader {
                     let d = Diagnostic(path: path, location: entry.location,
                                        message: "scene '\(entry.reference)' has no variant '\(v)'",
                                        hint: names.isEmpty ? "it has no variants" : "its variants: \(names)")
-                    problems.append(d.rendered(source: text))
+                    problems.add(d, source: text)
                     continue
                 }
                 loaded.variant = entry.variant
@@ -111,13 +192,16 @@ enum SceneLoader {
                 scenes.append(loaded)
             } catch let failure where failure.status == 66 {
                 let d = Diagnostic(path: path, location: entry.location,
-                                   message: "scene '\(entry.reference)' not found: no such file next to the deck, and no built-in scene of that name")
-                problems.append(d.rendered(source: text))
+                                   message: "scene '\(entry.reference)' not found: no such file next to the deck, and no built-in scene of that name"
+                                       + nearBuiltin(entry.reference))
+                problems.add(d, source: text)
             } catch {
-                problems.append(error.message)
+                // A scene of the deck with errors of its own: they join the deck's, under one count.
+                guard let report = error.report else { throw error }
+                problems.add(report)
             }
         }
-        if !problems.isEmpty { throw CLIFailure(status: 65, message: problems.joined(separator: "\n")) }
+        if !problems.entries.isEmpty { throw CLIFailure(report: problems) }
         return scenes
     }
 
@@ -148,10 +232,16 @@ enum ThemeLoader {
             let names = BuiltinAssets.themes.keys.sorted().joined(separator: ", ")
             throw CLIFailure(status: 66, message: "rmpviz: --theme \(Diagnostic.printable(name)): no such theme file, and not a built-in theme (\(names))")
         }
-        switch Theme.parse(text) {
+        switch Theme.parseAll(text) {
         case .success(let theme): return theme
-        case .failure(let e):
-            throw CLIFailure(status: 65, message: Diagnostic.printable("\(name):\(e.line):1: error: \(e.message)"))
+        case .failure(let errors):
+            // Like a scene's: every error at once, each with its line and a caret under the bad word.
+            var report = DiagnosticReport()
+            for e in errors {
+                let at = SourceLocation(line: e.line, column: e.column, length: e.length)
+                report.add(Diagnostic(path: name, location: at, message: e.message), source: text)
+            }
+            throw CLIFailure(report: report)
         }
     }
 

@@ -11,8 +11,8 @@ struct Present: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Present scenes or a deck on a projector: title cards, remote keys, a clock.",
         discussion: """
-            Keys: PgDn Space → next action · PgUp ← previous · } { next/previous scene · b or . blank
-            the screen (again to come back) · t reset the clock · the viewer's other keys still work.
+            Keys: PgDn Space → next action · PgUp ← previous · } { next/previous scene · b or . blank the screen (again to come back) · t reset the clock · the viewer's other keys still work.
+            Exit status: 0 quit, 64 bad usage, 65 a scene, deck or theme error, 66 a file that cannot be read, 69 no usable terminal, 73 --notes cannot be written, 143 or 129 ended by SIGTERM or SIGHUP.
 
             Example: rmpviz present talk --theme projector --notes /tmp/notes.txt
             """)
@@ -114,7 +114,11 @@ struct Present: ParsableCommand {
 struct Notes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a presenter notes file live, in large text, in a second terminal.",
-        discussion: "Example: rmpviz notes /tmp/notes.txt   (while 'rmpviz present talk --notes /tmp/notes.txt' runs)")
+        discussion: """
+            Exit status: 0 quit, 65 a theme error, 66 a theme file that cannot be read, 69 no usable terminal, 143 or 129 ended by SIGTERM or SIGHUP.
+
+            Example: rmpviz notes /tmp/notes.txt   (while 'rmpviz present talk --notes /tmp/notes.txt' runs)
+            """)
 
     @Argument(help: "The file written by 'rmpviz present --notes'.")
     var path: String

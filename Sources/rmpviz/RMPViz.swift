@@ -11,8 +11,23 @@ struct RMPViz: ParsableCommand {
         commandName: "rmpviz",
         abstract: "Watch SEV-SNP private memory conversion page by page: the RMP table, the host direct map, the shared fd and the private fd side by side.",
         discussion: """
-            With no subcommand, opens the viewer on a scene (the built-in ghcb-upm scene by default).
-            Exit status: 0 ok, 1 an expectation failed, 64 bad usage, 65 a scene error, 66 a file that cannot be read.
+            With no subcommand, opens the viewer on a scene (the built-in ghcb-upm scene by default): 'rmpviz ghcb-upm' is 'rmpviz view ghcb-upm'.
+
+            Exit status:
+              0    ok
+              1    a check failed: an expectation, check --fit, or explore --witness
+              64   bad usage: an unknown command, option or value; a deck for a scene
+              65   a scene, deck or theme error (compiler-style diagnostics)
+              66   a file that cannot be read, or no built-in scene of that name
+              69   no usable terminal (the viewer, present, notes, the explore matrix)
+              73   an output that cannot be written (export -o, explore -o, --notes)
+              129  ended by SIGHUP (the viewer, present, notes, explore)
+              130  explore stopped by Ctrl-C without a terminal: the counts are partial
+              143  ended by SIGTERM (the viewer, present, notes, explore)
+
+            In the viewer, present and notes, q and Ctrl-C quit with 0. Other commands take a signal's default action: the shell reports 130, 143 or 129.
+
+            Example: rmpviz check ghcb-upm
             """,
         version: "rmpviz 0.1.0",
         subcommands: [View.self, Check.self, Run.self, Explore.self, List.self, Present.self, Notes.self, ExportFrames.self, Bench.self],
@@ -21,6 +36,10 @@ struct RMPViz: ParsableCommand {
     /// The argument parser's own `main`, except that its error messages (which quote the arguments)
     /// are made safe before they reach the terminal.
     static func main() {
+        if let failure = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
+            printFailure(failure)
+            Glibc.exit(failure.status)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -36,6 +55,19 @@ struct RMPViz: ParsableCommand {
             Glibc.exit(code.rawValue)
         }
     }
+
+    /// The viewer is the default command, so `rmpviz chek` would open a scene named chek. A first
+    /// word that is no file and no built-in scene, but is close to a command's name, is a misspelt
+    /// command (exit 64); one close to a built-in scene's name is left to the viewer, which suggests it.
+    static func unknownCommand(_ arguments: [String]) -> CLIFailure? {
+        guard let word = arguments.first, !word.hasPrefix("-"), !word.contains("/") else { return nil }
+        let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !commands.contains(word), !Path.exists(word), BuiltinScenes.named(word) == nil,
+              SceneLoader.nearBuiltin(word).isEmpty else { return nil }
+        let near = Suggest.didYouMean(word, in: commands)
+        guard !near.isEmpty else { return nil }
+        return CLIFailure(status: 64, message: "rmpviz: unknown command '\(Diagnostic.printable(word))'\(near)")
+    }
 }
 
 /// Runs a command body, turning a `CLIFailure` into its message and exit status.
@@ -43,7 +75,7 @@ func exiting(_ body: () throws(CLIFailure) -> Void) throws {
     do {
         try body()
     } catch {
-        if !error.message.isEmpty { printError(error.message) }
+        printFailure(error)
         throw ExitCode(error.status)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinScenes
 import Export
 import Glibc
 import SceneLanguage
@@ -30,7 +31,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         try exiting { () throws(CLIFailure) in
-            let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides())
+            let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides(), command: "'rmpviz run'")
             var out = OutputBuffer()
             switch format {
             case .text: RunReport.text(trace) { out.line($0) }
@@ -41,12 +42,13 @@ struct Run: ParsableCommand {
     }
 }
 
-/// Loads one scene and runs the chosen variant with the overrides.
-func loadTrace(_ reference: String, variant: String?, overrides: [Setting]) throws(CLIFailure) -> Trace {
-    let loaded = try SceneLoader.load(reference, overrides: overrides)
-    guard loaded.count == 1, let first = loaded.first else {
-        throw CLIFailure(status: 64, message: "rmpviz: \(Diagnostic.printable(reference)) is a deck; name one scene")
-    }
+/// Loads one scene and runs the chosen variant with the overrides. `command` names what refuses a
+/// deck ("the viewer", "'rmpviz run'"): a deck is presented, not viewed or run.
+func loadTrace(_ reference: String, variant: String?, overrides: [Setting],
+               command: String = "the viewer") throws(CLIFailure) -> Trace {
+    let (path, bytes) = try SceneLoader.read(reference)
+    if SceneLoader.isDeck(path: path, bytes: bytes) { throw deckRefused(reference, path: path, bytes: bytes, command: command) }
+    let first = try SceneLoader.parse(path: path, bytes: bytes, overrides: overrides)
     let scene = first.scene
     var index: Int? = scene.variants.isEmpty ? nil : 0
     if let v = variant ?? first.variant {
@@ -58,6 +60,25 @@ func loadTrace(_ reference: String, variant: String?, overrides: [Setting]) thro
         index = i
     }
     return Engine.run(scene, variant: index)
+}
+
+/// A deck given to a command that shows or runs one scene: point at `present`, and name its scenes.
+func deckRefused(_ reference: String, path: String, bytes: [UInt8], command: String) -> CLIFailure {
+    let shown = Diagnostic.printable(reference)
+    var scenes: [String] = []
+    if case .success(let deck) = parseDeck(bytes: bytes, path: path) {
+        // As the command line can name them: a file next to the deck by its path, a built-in by name.
+        let fromFile = Path.exists(reference)
+        for e in deck.entries {
+            let file = Path.join(Path.folder(path), e.reference)
+            var name = fromFile && Path.exists(file) ? file : e.reference
+            if name == e.reference, name.hasSuffix(".scene"), BuiltinScenes.named(name) != nil { name.removeLast(".scene".count) }
+            if !scenes.contains(name) { scenes.append(name) }
+        }
+    }
+    let list = scenes.isEmpty ? "" : ", or name one of its scenes: " + Diagnostic.printable(scenes.joined(separator: ", "))
+    return CLIFailure(status: 64, message: "rmpviz: \(shown) is a deck, and \(command) takes one scene; "
+                      + "use 'rmpviz present \(shown)' instead\(list)")
 }
 
 /// Buffered standard output: a million-line run should not make a million write calls.

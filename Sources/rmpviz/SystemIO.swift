@@ -76,6 +76,32 @@ func environment(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
 }
 
+/// A folder `export -o DIR` made, with the files written into it, so a failed export can take it
+/// away again. Only its last component is made: the folder it goes in must exist (else exit 73).
+struct OutputFolder {
+    let path: String
+    var files: [String] = []
+
+    static func create(_ path: String) throws(CLIFailure) -> OutputFolder {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        let parent = Path.folder(trimmed)
+        let dir = parent.isEmpty ? "." : parent
+        guard OutputFile.isFolder(dir) else {
+            throw CLIFailure(status: 73, message: "rmpviz: -o \(path): the folder \(dir) does not exist")
+        }
+        guard mkdir(trimmed, 0o777) == 0 else {
+            throw CLIFailure(status: 73, message: "rmpviz: -o \(path): cannot create the folder: \(String(cString: strerror(errno)))")
+        }
+        return OutputFolder(path: trimmed)
+    }
+
+    /// Removes the files written and the folder.
+    func remove() {
+        for f in files { unlink(f) }
+        rmdir(path)
+    }
+}
+
 /// Writes an output file whole or not at all: the text goes to a temporary file in the same folder
 /// (so the rename cannot cross file systems), which is renamed over the target only once complete.
 /// A failure removes the temporary file, so no half-written export is ever left behind.

@@ -106,7 +106,8 @@ enum TerminalLoop {
         do {
             terminal = try CursesTerminal.open(colorMode: color ? .auto : .none)
         } catch {
-            throw CLIFailure(status: 1, message: "rmpviz: \(error); the viewer needs a terminal. Use 'rmpviz run SCENE' to print a run instead.")
+            // 69, EX_UNAVAILABLE: not a failed expectation (1) but a service the program needs.
+            throw CLIFailure(status: 69, message: "rmpviz: \(error); the viewer needs a terminal. Use 'rmpviz run SCENE' to print a run instead.")
         }
         defer { terminal.close() }
         terminal.setPalette(ThemeLoader.palette(theme))

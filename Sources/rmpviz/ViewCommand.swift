@@ -10,8 +10,8 @@ struct View: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open a scene in the terminal viewer (the default command).",
         discussion: """
-            Keys: → Space next action, ← previous, ] [ step, v variant, Tab table, Enter page history,
-            / find, ? help, q quit.
+            Keys: → Space next action, ← previous, ] [ step, v variant, Tab table, Enter page history, / find, ? help, q quit.
+            Exit status: 0 quit (q or Ctrl-C), 64 bad usage (a deck: use 'rmpviz present'), 65 a scene or theme error, 66 a file that cannot be read, 69 no usable terminal, 143 or 129 ended by SIGTERM or SIGHUP.
 
             Example: rmpviz ghcb-upm --variant discard
             """)

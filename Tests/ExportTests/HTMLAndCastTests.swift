@@ -22,61 +22,134 @@ func htmlFrames(_ html: String) -> [String] {
     }
 }
 
+/// A viewer frame's text without its last row, the terminal's footer, which the page replaces with
+/// its own controls. Checks that the row dropped is the footer.
+func withoutFooter(_ frame: String) -> String {
+    var lines = frame.split(separator: "\n", omittingEmptySubsequences: false)
+    let footer = lines.removeLast()
+    #expect(footer.contains("q quit") || footer.contains("? help"), "the last row is not the footer: \(footer)")
+    return lines.joined(separator: "\n")
+}
+
 @Suite("html export")
 struct HTMLTests {
-    @Test("one file with every frame of every variant, in order, as the viewer shows them")
+    @Test("one file with every frame of every variant, in order, as the viewer shows them but without the footer")
     func everyFrameOfEveryVariant() {
         let traces = builtinTraces("ghcb-upm")
         let runs = traces.indices.map { RunFrames(traces: traces, variant: $0, width: 160, height: 45) }
         let html = HTMLExport.document(title: "ghcb", scenes: [HTMLScene(title: "ghcb-upm", variants: runs, start: 1)], theme: darkTheme)
-        let expected = traces.indices.flatMap { viewerFrames(traces, variant: $0, width: 160, height: 45) }
+        let expected = traces.indices.flatMap { viewerFrames(traces, variant: $0, width: 160, height: 45) }.map(withoutFooter)
         let frames = htmlFrames(html)
         #expect(frames.count == traces.map(\.actionCount).reduce(0, +))
-        #expect(frames.map(trimmingLineEnds) == expected)
-        // Only the first frame is visible before the script runs.
-        #expect(html.components(separatedBy: "<pre class=\"f\" hidden>").count - 1 == frames.count - 1)
-        #expect(html.contains("\"f\":1"))
+        #expect(frames.map(trimmingLineEnds) == expected.map(trimmingLineEnds))
+        #expect(frames.allSatisfy { $0.split(separator: "\n", omittingEmptySubsequences: false).count == 44 })
+        // No frame carries the terminal's key hints: the page has its own buttons and key table.
+        for hint in ["q quit", "Tab table", "K kernel", "Enter history", "/ find"] {
+            #expect(!frames.contains { $0.contains(hint) }, "a frame shows the footer's \(hint)")
+        }
+        // Only the frame the page opens at is visible before the script runs: variant 2's first.
+        let opening = traces[0].actionCount
+        #expect(html.components(separatedBy: " hidden>").count - 1 == frames.count - 1)
+        #expect(html.contains("<pre class=\"f\" id=\"f\(opening)\">"))
+        #expect(html.contains("{\"start\":\(opening),"))
     }
 
     @Test("nothing is fetched: no URLs, no external fonts, scripts or style sheets")
     func selfContained() {
         let traces = builtinTraces("upm-basics")
         let html = HTMLExport.document(title: "t", scenes: [HTMLScene(title: "s", variants: [RunFrames(traces: traces, width: 100, height: 30)])], theme: darkTheme)
-        for bad in ["http://", "https://", "src=", "href=", "@import", "url(", "<link"] {
+        for bad in ["http://", "https://", "src=", "href=", "@import", "url(", "<link", "fetch(", "XMLHttpRequest"] {
             #expect(!html.contains(bad), "contains \(bad)")
         }
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<meta charset=\"utf-8\">"))
     }
 
-    @Test("the page steps with the viewer's keys and shows them")
-    func keysScript() {
-        let traces = builtinTraces("upm-basics")
-        let html = HTMLExport.document(title: "t", scenes: [HTMLScene(title: "s", variants: [RunFrames(traces: traces, width: 100, height: 30)])], theme: darkTheme)
-        #expect(html.contains("addEventListener(\"keydown\""))
-        for pair in ["\"ArrowRight\":\"next\"", "\" \":\"next\"", "\"l\":\"next\"", "\"n\":\"next\"",
-                     "\"ArrowLeft\":\"previous\"", "\"h\":\"previous\"", "\"p\":\"previous\"",
-                     "\"PageDown\":\"nextStep\"", "\"]\":\"nextStep\"", "\"PageUp\":\"previousStep\"", "\"[\":\"previousStep\"",
-                     "\"g\":\"first\"", "\"G\":\"last\"", "\"v\":\"nextVariant\"", "\"V\":\"previousVariant\""] {
-            #expect(html.contains(pair), "no \(pair)")
-        }
-        #expect(html.contains("<div id=\"keys\">keys: → l Space n next action"))
-        #expect(html.contains("v next variant"))
+    @Test("keys come from the viewer's key map; the page lists them, with the touch gestures")
+    func keysAndControls() throws {
+        let traces = builtinTraces("ghcb-upm")
+        let html = HTMLExport.document(title: "t", scenes: [HTMLScene(title: "s", variants: traces.indices.map {
+            RunFrames(traces: traces, variant: $0, width: 100, height: 30)
+        })], theme: darkTheme)
+        let keymap = try #require(jsonScript(html, id: "keymap") as? [String: String])
+        let expected = ["ArrowRight": "n", " ": "n", "l": "n", "n": "n", "ArrowLeft": "p", "h": "p", "p": "p", "Backspace": "p",
+                        "PageDown": "ns", "]": "ns", "PageUp": "ps", "[": "ps", "g": "f", "Home": "f", "G": "l", "End": "l",
+                        "v": "nv", "V": "pv", "Enter": "enter", "0": "digit", "9": "digit"]
+        for (key, move) in expected { #expect(keymap[key] == move, "key \(key)") }
+        // Keys the page has no use for are not taken from the browser.
+        for key in ["q", "Tab", "K", "/", "?", "j", "ArrowDown", "}"] { #expect(keymap[key] == nil, "key \(key)") }
+        #expect(html.contains("<tr><td>→ l Space n</td><td>next action</td></tr>"))
+        #expect(html.contains("<tr><td>PgDn ]</td><td>next step</td></tr>"))
+        #expect(html.contains("<tr><td>0–9</td><td>a number, then Enter: go to step N</td></tr>"))
+        #expect(html.contains("<tr><td>swipe left, tap the right half</td><td>next action</td></tr>"))
+        // The controls: step and action buttons, a counter, a variant switch; no scene switch.
+        for id in ["b-ps", "b-p", "b-n", "b-ns"] { #expect(html.contains("id=\"\(id)\""), "no button \(id)") }
+        #expect(html.contains("title=\"next action (→ l Space n)\""))
+        #expect(html.contains("<span id=\"count\">1/\(traces.map(\.actionCount).reduce(0, +))</span>"))
+        #expect(html.contains("<select id=\"variant\""))
+        #expect(!html.contains("<select id=\"scene\""))
         #expect(html.components(separatedBy: "<script>").count == 2)
+    }
+
+    @Test("a deck: the deck's card, then each scene's card with its source, run and about text, then its frames")
+    func deckCards() throws {
+        let upm = builtinTraces("upm-basics"), ghcb = builtinTraces("ghcb-upm")
+        let discard = try #require(ghcb.firstIndex { $0.variant?.name == "discard" })
+        let scenes = [HTMLScene(title: "UPM basics", variants: [RunFrames(traces: upm, width: 100, height: 30)]),
+                      HTMLScene(title: "GHCB (discard)", variants: [RunFrames(traces: ghcb, variant: discard, width: 100, height: 30)])]
+        let html = HTMLExport.document(title: "A <small> talk", scenes: scenes, theme: darkTheme)
+        let cards = html.components(separatedBy: "<section class=\"f card\"").dropFirst().map { $0.components(separatedBy: "</section>")[0] }
+        #expect(cards.count == 3)
+        #expect(html.contains("<section class=\"f card\" id=\"f0\">"))
+        #expect(cards[0].contains("<h1>A &lt;small&gt; talk</h1>"))
+        #expect(cards[0].contains(">UPM basics</button>") && cards[0].contains(">GHCB (discard)</button>"))
+        #expect(cards[1].contains("<h1>UPM basics</h1>"))
+        #expect(cards[2].contains("<h1>GHCB (discard)</h1>"))
+        #expect(cards[2].contains("variant discard: \(ghcb[discard].variant?.title ?? "?")"))
+        #expect(cards[2].contains(ghcb[discard].config.kernel.label))
+        for paragraph in ghcb[discard].scene.about {
+            #expect(cards[2].contains("<p>" + ExportTestText.escaped(paragraph) + "</p>"))
+        }
+        if let source = ghcb[discard].scene.source { #expect(cards[2].contains(ExportTestText.escaped(source))) }
+        #expect(!upm[0].scene.about.isEmpty && !ghcb[discard].scene.about.isEmpty)
+        // Cards come before their scene's frames: f1 is the first scene's card, its frames follow.
+        #expect(html.contains("id=\"f1\" hidden><p class=\"dim\">scene 1/2</p>"))
+        #expect(html.contains("<pre class=\"f\" id=\"f2\" hidden>"))
+        #expect(html.contains("id=\"f\(2 + upm[0].actionCount)\" hidden><p class=\"dim\">scene 2/2</p>"))
+        #expect(htmlFrames(html).count == upm[0].actionCount + ghcb[discard].actionCount)
+        #expect(html.contains("<select id=\"scene\""))
+        let keymap = try #require(jsonScript(html, id: "keymap") as? [String: String])
+        #expect(keymap["}"] == "nS" && keymap["{"] == "pS")
     }
 
     @Test("scene text is escaped: a <script> in a say string renders as &lt;script&gt;")
     func escapesSceneText() {
         let traces = sceneTraces(hostileScene)
         let html = HTMLExport.document(title: "<script>x</script>", scenes: [HTMLScene(title: "</script><b>", variants: [RunFrames(traces: traces, width: 120, height: 40)])],
-                                       theme: darkTheme)
+                                       theme: darkTheme, titleCards: true)
         #expect(html.contains("&lt;script&gt;alert("))
-        #expect(html.components(separatedBy: "<script").count == 2)
-        #expect(html.components(separatedBy: "</script").count == 2)
+        #expect(html.components(separatedBy: "<script").count == 4)
+        #expect(html.components(separatedBy: "</script").count == 4)
         #expect(!html.contains("<b>"))
         #expect(html.contains("<title>&lt;script&gt;x&lt;/script&gt;</title>"))
+        #expect(html.contains("<h1>&lt;/script&gt;&lt;b&gt;</h1>"))
         #expect(html.contains("\\u003c/script\\u003e\\u003cb\\u003e"))
     }
+}
+
+/// HTML escaping as the export writes it, for building expectations.
+enum ExportTestText {
+    static func escaped(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+    }
+}
+
+/// The JSON in `<script type="application/json" id="ID">`, parsed.
+func jsonScript(_ html: String, id: String) -> Any? {
+    guard let start = html.range(of: "<script type=\"application/json\" id=\"\(id)\">"),
+          let end = html.range(of: "</script>", range: start.upperBound..<html.endIndex) else { return nil }
+    return try? JSONSerialization.jsonObject(with: Data(html[start.upperBound..<end.lowerBound].utf8))
 }
 
 /// A cast's lines parsed: the header object and the events.

@@ -98,14 +98,15 @@ enum FramePoint: String, Sendable, CaseIterable {
         #expect(text.contains("*"))
     }
 
-    @Test(arguments: [(79, 23), (1, 1), (80, 23), (79, 24)])
+    /// The minimum is 80×23 (an 80×24 terminal with a tmux status line): one column or row less is too small.
+    @Test(arguments: [(79, 23), (1, 1), (80, 22), (79, 24)])
     func tooSmallScreen(width: Int, height: Int) throws {
         let state = try Fixture.state("ghcb-upm", width: width, height: height)
         let grid = state.render()
         #expect(grid.width == width && grid.height == height)
         expectGolden(grid.text, named: "too-small-\(width)x\(height)")
         if width >= 60 {
-            #expect(grid.text.contains("terminal too small: have \(width)×\(height), need 80×24"))
+            #expect(grid.text.contains("terminal too small: have \(width)×\(height), need 80×23"))
             #expect(grid.text.contains("q quits"))
             #expect(!grid.text.contains("RMP table"))
         }
@@ -195,7 +196,7 @@ enum FramePoint: String, Sendable, CaseIterable {
                     "a changed cell must not rely on colour alone")
         }
         // And every '*' in the tables is a changed cell.
-        let layout = ViewerLayout(width: state.width, height: state.height)
+        let layout = state.layout
         for y in layout.tablesArea.y..<layout.tablesArea.maxY {
             for x in 0..<grid.width where grid[x, y].text == "*" {
                 if state.trace.ending.raised != nil && action == state.trace.actionCount - 1 { continue } // banner text

@@ -528,6 +528,6 @@ extension Grid {
     @Test func belowTheMinimumSizeIsAProblem() throws {
         let s = try Fixture.state("upm-basics", width: 60, height: 20)
         let problems = FitCheck.problems(s)
-        #expect(problems == ["the screen is below 80×24"])
+        #expect(problems == ["the screen is below 80×23"])
     }
 }

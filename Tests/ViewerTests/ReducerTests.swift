@@ -47,7 +47,7 @@ extension ViewerState {
     }
 
     static func expectRowVisible(_ s: ViewerState, _ t: TableKind, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let capacity = ViewerLayout(width: s.width, height: s.height).tableCapacity
+        let capacity = s.layout.tableCapacity
         let sel = s.selection[t.rawValue], scroll = s.scroll[t.rawValue]
         #expect(scroll <= sel && sel < scroll + capacity,
                 "\(t.title): selected row \(sel) is not in the visible rows \(scroll)..<\(scroll + capacity)",
@@ -189,7 +189,7 @@ extension ViewerState {
             }
             #expect(seen == [.privateFD, .sharedFD, .directMap, .rmp])
         case .selectUp, .selectPageUp:
-            let step = c.action == .selectUp ? 1 : ViewerLayout(width: s.width, height: s.height).tableCapacity
+            let step = c.action == .selectUp ? 1 : s.layout.tableCapacity
             // Go to the bottom row first, so that moving up is never clamped.
             for _ in 0..<s.rowCount(.rmp) { s.apply(.selectDown) }
             let bottom = s.selection[0]
@@ -203,7 +203,7 @@ extension ViewerState {
             #expect(s.selection[0] == 0, "clamped at the top")
             #expect(s.scroll[0] == 0)
         case .selectDown, .selectPageDown:
-            let step = c.action == .selectDown ? 1 : ViewerLayout(width: s.width, height: s.height).tableCapacity
+            let step = c.action == .selectDown ? 1 : s.layout.tableCapacity
             let from = s.selection[0]
             s.handle(c.key)
             #expect(s.selection[0] == min(from + step, s.rowCount(.rmp) - 1))
@@ -212,7 +212,7 @@ extension ViewerState {
                 Self.expectRowVisible(s, .rmp)
             }
             #expect(s.selection[0] == s.rowCount(.rmp) - 1, "clamped at the bottom")
-            #expect(s.scroll[0] == s.rowCount(.rmp) - ViewerLayout(width: s.width, height: s.height).tableCapacity)
+            #expect(s.scroll[0] == s.rowCount(.rmp) - s.layout.tableCapacity)
             // The selected row is drawn: its pfn is on screen.
             let pfn = hex(s.world.geometry.pfn(Int32(s.selection[0])))
             #expect(s.render().text.contains(pfn))
@@ -486,7 +486,9 @@ extension ViewerState {
         #expect(s.width >= 1 && s.height >= 1)
         _ = s.render()
         s.handle(.resize(width: 79, height: 23))
-        #expect(s.render().text.contains("terminal too small: have 79×23, need 80×24"))
+        #expect(s.render().text.contains("terminal too small: have 79×23, need 80×23"))
+        s.handle(.resize(width: 80, height: 23))
+        #expect(s.render().text.contains("RMP table"), "80×23 (80×24 with a tmux status line) is enough")
         s.handle(.resize(width: 160, height: 45))
         let text = s.render().text
         #expect(text.contains("RMP table") && text.contains("private fd"))
@@ -508,7 +510,7 @@ extension ViewerState {
 
     @Test func clickSelectsTheRowUnderIt() throws {
         var s = try Fixture.state("ghcb-upm")
-        let layout = ViewerLayout(width: s.width, height: s.height)
+        let layout = s.layout
         let box = layout.tables[TableKind.directMap.rawValue]
         let y = box.y + 2 + 6
         s.handle(.click(x: box.x + 3, y: y))
@@ -539,7 +541,7 @@ extension ViewerState {
 
     @Test func wheelScrollsTheTableUnderThePointer() throws {
         var s = try Fixture.state("ghcb-upm", width: 100, height: 30)
-        let layout = ViewerLayout(width: s.width, height: s.height)
+        let layout = s.layout
         let capacity = layout.tableCapacity
         let rmp = layout.tables[TableKind.rmp.rawValue]
         let start = s.scroll[0]
