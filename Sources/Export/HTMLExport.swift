@@ -71,7 +71,7 @@ public enum HTMLExport {
         ExportText.xmlEscaped(title, into: &out)
         out += "</title>\n<style>\n"
         out += css(theme: theme, classes: classes, columns: size.width)
-        out += "</style>\n<noscript><style>.f[hidden]{display:block}#screen{width:auto!important;height:auto!important;overflow:auto}"
+        out += "</style>\n<noscript><style>.f[hidden]{display:block}#screen{display:block;overflow:auto}"
         out += "pre.f{transform:none;margin-bottom:1em}#bar{display:none}</style></noscript>\n</head>\n<body>\n"
         out += controls(nav: nav)
         out += "<main id=\"screen\" data-columns=\"\(size.width)\" data-rows=\"\(size.height)\">\n"
@@ -204,6 +204,7 @@ public enum HTMLExport {
         out += "<select id=\"variant\" aria-label=\"variant\" hidden></select>\n"
         if nav.scenes.count > 1 {
             out += "<select id=\"scene\" aria-label=\"scene\">\n"
+            if nav.titleCards { out += "<option value=\"0\">title</option>\n" }
             for (si, s) in nav.scenes.enumerated() {
                 out += "<option value=\"\(s.entry)\">\(si + 1). "
                 ExportText.xmlEscaped(s.title, into: &out)
@@ -330,10 +331,10 @@ public enum HTMLExport {
             #bar select{min-height:36px;max-width:100%}
             #count{font-variant-numeric:tabular-nums;min-width:4em;text-align:center}
             #where{color:\(dim.hex);flex:1 1 16em}
-            #screen{display:block;margin:0 auto;padding:0;overflow:hidden;touch-action:pan-y pinch-zoom;-webkit-user-select:none;user-select:none}
-            pre.f{margin:0;padding:0;font-family:"DejaVu Sans Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:16px;line-height:var(--lh,1.15);white-space:pre;width:\(columns)ch;transform-origin:0 0;transform:scale(var(--s,1))}
+            #screen{display:flex;justify-content:center;padding:0 8px;touch-action:pan-y pinch-zoom;-webkit-user-select:none;user-select:none}
+            pre.f{flex:none;margin:0;padding:0;font-family:"DejaVu Sans Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:16px;line-height:var(--lh,1.15);white-space:pre;width:\(columns)ch;zoom:var(--z,1);transform-origin:0 0;transform:scale(var(--s,1))}
             .f[hidden]{display:none}
-            section.card{max-width:46em;margin:0 auto;padding:12px 16px 24px;overflow-wrap:anywhere}
+            section.card{flex:0 1 46em;max-width:46em;margin:0 auto;padding:12px 16px 24px;overflow-wrap:anywhere}
             section.card h1{color:\(title.hex);font-size:2em;line-height:1.2;margin:.3em 0}
             section.card .run{font-weight:bold}
             .toc button{padding:4px 10px;margin:3px 0;text-align:left}

@@ -25,27 +25,45 @@ extension HTMLExport {
 
           function el(i) { return document.getElementById("f" + i); }
 
-          // Line height: the height of the block and box glyphs, a little less so that rows overlap
-          // by a hair instead of leaving seams; never more than the font's own line.
+          // Line height. Rows must touch: a span's background covers the font's content area, and
+          // block and box glyphs (█ │) their own height; the line is a little less than the smaller
+          // of the two, so that rows overlap by about a device pixel instead of leaving seams.
+          let baseLine = 0;
           function measureLines() {
             const pre = document.querySelector("pre.f");
             if (!pre) return;
-            const cs = getComputedStyle(pre), size = parseFloat(cs.fontSize) || 16;
+            const probe = document.createElement("pre"), span = document.createElement("span");
+            probe.className = "f";
+            probe.style.cssText = "position:absolute;left:0;top:0;visibility:hidden;zoom:1;transform:none;width:auto";
+            span.textContent = "\u2588\u2502";
+            probe.appendChild(span);
+            document.body.appendChild(probe);
+            const area = span.getBoundingClientRect().height;
+            const cs = getComputedStyle(probe), font = cs.fontSize + " " + cs.fontFamily, size = parseFloat(cs.fontSize) || 16;
+            document.body.removeChild(probe);
+            let glyph = 0;
             const ctx = document.createElement("canvas").getContext("2d");
-            if (!ctx) return;
-            ctx.font = cs.fontSize + " " + cs.fontFamily;
-            const m = ctx.measureText("\u2588\u2502\u253c");
-            const glyph = (m.actualBoundingBoxAscent || 0) + (m.actualBoundingBoxDescent || 0);
-            const line = (m.fontBoundingBoxAscent || 0) + (m.fontBoundingBoxDescent || 0);
-            let lh = glyph > 0 && line > 0 ? Math.min(glyph, line) : (glyph || line);
-            if (!(lh > size * 0.8 && lh < size * 2)) return;
-            lh = Math.round((lh - Math.max(0.5, lh * 0.04)) * 100) / 100;
+            if (ctx) {
+              ctx.font = font;
+              const m = ctx.measureText("\u2588\u2502");
+              glyph = (m.actualBoundingBoxAscent || 0) + (m.actualBoundingBoxDescent || 0);
+            }
+            const lh = glyph > 0 && area > 0 ? Math.min(glyph, area) : (glyph || area);
+            if (lh > size * 0.8 && lh < size * 2) baseLine = lh;
+          }
+
+          function setLine(scale) {
+            if (!baseLine) return;
+            // About one device pixel of overlap, at most 8 % of a row.
+            const lh = Math.round((baseLine - Math.min(baseLine * 0.08, Math.max(baseLine * 0.03, 1 / scale))) * 100) / 100;
             root.style.setProperty("--lh", lh + "px");
             body.dataset.lineHeight = String(lh);
           }
 
           // The frame fits the window: the whole width (no sideways scrolling) and the height left
-          // under the controls, scaled from its 16 px layout.
+          // under the controls. `zoom` scales the layout itself, so backgrounds stay on whole pixels
+          // and rows do not show seams; a browser without it gets a transform.
+          const zoom = !!(window.CSS && CSS.supports && CSS.supports("zoom", "0.5"));
           function fit() {
             const e = el(cur);
             if (!e || e.tagName !== "PRE") {
@@ -53,14 +71,25 @@ extension HTMLExport {
               report(e);
               return;
             }
-            const w = e.offsetWidth, h = e.offsetHeight;
+            screen.style.setProperty("--z", "1");
+            screen.style.setProperty("--s", "1");
+            setLine(1);
             const availW = Math.max(40, root.clientWidth - 16);
-            const availH = Math.max(40, window.innerHeight - bar.offsetHeight - 12);
-            const s = Math.min(availW / w, availH / h);
-            screen.style.setProperty("--s", String(s));
-            screen.style.width = (w * s) + "px";
-            screen.style.height = (h * s) + "px";
-            body.dataset.scale = s.toFixed(4);
+            const availH = Math.max(40, window.innerHeight - bar.getBoundingClientRect().bottom - 12);
+            let w = e.offsetWidth, h = e.offsetHeight, s = Math.min(availW / w, availH / h);
+            setLine(s);
+            h = e.offsetHeight;
+            s = Math.min(availW / w, availH / h);
+            if (zoom) {
+              screen.style.setProperty("--z", String(s));
+              screen.style.width = ""; screen.style.height = "";
+            } else {
+              screen.style.setProperty("--s", String(s));
+              screen.style.cssText += ";display:block;overflow:hidden;margin:0 auto;padding:0";
+              screen.style.width = (w * s) + "px";
+              screen.style.height = (h * s) + "px";
+            }
+            body.dataset.scale = String(s);
             report(e);
           }
 
@@ -106,7 +135,7 @@ extension HTMLExport {
             } else {
               vsel.hidden = true;
             }
-            if (ssel) ssel.selectedIndex = typeof f.s === "number" ? f.s : -1;
+            if (ssel) ssel.value = String(typeof f.s === "number" ? D.scenes[f.s].e : 0);
             body.dataset.frame = String(cur);
             fit();
             try { history.replaceState(null, "", "#frame=" + (cur + 1)); } catch (err) { /* some file: URLs refuse */ }

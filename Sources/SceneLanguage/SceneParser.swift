@@ -98,16 +98,16 @@ struct SceneParser {
             return
         }
         let word = keyword.text
+        if headerKeywords.contains(word), phase != .header {
+            sink.error("'\(word)' must come before the first step", at: keyword.location(line: line))
+            return
+        }
         // A misspelt or repeated option is reported here, once, and the statement is read without it:
         // the page, setting, title or kernel object it declares still counts, so later lines that use
         // it raise no knock-on errors ("unknown page" on every use of a page whose `lable=` was wrong).
         let allowed = Self.allowedOptions(allTokens)
         let tokens = allowed.map { withoutBadOptions(allTokens, allowed: $0, line: line) } ?? allTokens
         let dropped = allTokens.filter { t in t.kind == .option && !tokens.contains { $0.column == t.column } }
-        if headerKeywords.contains(word), phase != .header {
-            sink.error("'\(word)' must come before the first step", at: keyword.location(line: line))
-            return
-        }
         switch word {
         case "title": title(tokens, line: line)
         case "source": source(tokens, line: line)

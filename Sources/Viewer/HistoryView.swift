@@ -21,8 +21,7 @@ struct HistoryView {
         let visible = TableWidget.capacity(of: inner)
         let offset = max(0, min(scroll, rows.count - visible))
         let window = rows.isEmpty ? [] : Array(rows[offset..<min(rows.count, offset + visible)])
-        let fields = HistoryField.fields(for: target, upm: trace.config.upm)
-        let columns = HistoryColumns(state: state, fields: fields, width: inner.width)
+        let columns = HistoryColumns(state: state, target: target, width: inner.width)
         // Walk a private cursor over the visible rows: the cost follows the rows shown.
         var cursor = TraceCursor(trace: trace, at: (window.first ?? 0) - 1)
         var cells: [Int: [CellText]] = [:]
@@ -71,9 +70,10 @@ struct HistoryView {
         let counts = state.historyShowsAll
             ? "all \(actions(count)), \(touched) touched it"
             : "\(touched) of \(actions(count)) touched it"
-        let keys = state.historyShowsAll ? "a: touched only · ↑↓ scroll · Esc back" : "a: all · ↑↓ scroll · Esc back"
+        let toggle = state.historyShowsAll ? "a: touched only" : "a: all"
         let room = width - 8
-        for t in ["history of \(name): \(counts) (\(keys))", "history of \(name): \(counts)", "history of \(name)"]
+        for t in ["history of \(name): \(counts) (\(toggle) · ↑↓ scroll · Esc back)", "history of \(name): \(counts) (\(toggle))",
+                  "history of \(name): \(counts)", "history of \(name)"]
         where TextWidth.width(of: t) <= room {
             return " \(t) "
         }
@@ -115,7 +115,7 @@ struct HistoryView {
                 case .npt: return p.npt.map { "\(hex(g.pfn($0.frame))) \($0.kind.rawValue)" } ?? "none"
                 case .guest: return p.guestView.rawValue
                 default:
-                    guard let r = p.pending else { return "" }
+                    guard let r = p.pending else { return "-" }
                     return r.kind.rawValue + (r.forwarded ? ", forwarded" : "") + (r.failed || r.refused ? ", will fail" : "")
                 }
             }
@@ -159,28 +159,26 @@ enum HistoryField: CaseIterable {
         }
     }
 
-    /// Which fields give way first on a narrow screen: lower goes first.
-    var keep: Int {
-        switch self {
-        case .shared, .privateFrame, .owner, .assigned, .validated, .present: 9
-        case .attribute, .npt, .guest, .mappings: 8
-        case .pins, .rmpGFN: 6
-        case .request: 5
-        case .backing: 4
-        case .asid: 3
+    /// The fields that give way on a narrow screen, in the order they do: the RMP entry's details,
+    /// then the whole RMP entry (so that no A or V is left without its frame), then the request.
+    static func givingWay(for target: HistoryTarget) -> [[HistoryField]] {
+        switch target {
+        case .frame: [[.asid], [.pins], [.rmpGFN]]
+        case .slot: [[.asid], [.rmpGFN], [.backing, .assigned, .validated], [.request]]
         }
     }
 }
 
 /// The history's columns at one width: action, step and operation, then each field with a gutter
-/// for the change mark. Fixed-width fields line up under their headers; when they do not all fit,
-/// the ones that matter least give way (the step first), never the alignment.
+/// for the change mark. Every column but the operation has a fixed width, so values line up under
+/// their headers; when they do not all fit, the step gives way first, then the fields that matter
+/// least, never the alignment.
 struct HistoryColumns {
     let shown: [HistoryField]
     let showsStep: Bool
     let widgetColumns: [TableWidget.Column]
 
-    init(state: ViewerState, fields: [HistoryField], width: Int) {
+    init(state: ViewerState, target: HistoryTarget, width: Int) {
         let trace = state.trace
         let upm = trace.config.upm
         let layout = state.world.layout
@@ -188,54 +186,55 @@ struct HistoryColumns {
         let gfn = max(4, layout.pages.map { hex($0.gfns.upperBound).count }.max() ?? 4)
         let names = trace.kernelNames.map { 7 + TextWidth.width(of: $0) }
         let owner = min(16, ([8 + gfn] + names).max() ?? 12)
-        func size(_ f: HistoryField) -> Rect.Size {
+        /// The narrowest a field's column gets, and the widest it is worth making.
+        func widths(_ f: HistoryField) -> (least: Int, most: Int) {
             let h = TextWidth.width(of: f.header(upm: upm))
             switch f {
-            case .owner: return .fixed(max(h, owner))
-            case .pins: return .fixed(h)
-            case .present, .assigned, .validated: return .fixed(1)
-            case .asid: return .fixed(max(h, String(trace.config.asid).count))
-            case .rmpGFN: return .fixed(max(h, gfn))
-            case .shared, .privateFrame, .backing: return .fixed(max(h, pfn))
-            case .attribute, .guest: return .fixed(7)
-            case .npt: return .fixed(pfn + 8)
-            case .request: return .weight(1)
-            case .mappings: return .weight(2)
-            }
-        }
-        func natural(_ f: HistoryField) -> Int {
-            switch f {
-            case .request: return 7
-            case .mappings: return 12
-            default:
-                if case .fixed(let n) = size(f) { return n }
-                return 1
+            case .owner: return (max(h, owner), max(h, owner))
+            case .pins: return (h, h)
+            case .present, .assigned, .validated: return (1, 1)
+            case .asid: let n = max(h, String(trace.config.asid).count); return (n, n)
+            case .rmpGFN: return (max(h, gfn), max(h, gfn))
+            case .shared, .privateFrame, .backing: return (max(h, pfn), max(h, pfn))
+            case .attribute, .guest: return (7, 7)
+            case .npt: return (pfn + 8, pfn + 8)
+            case .request: return (h, 28)  // "private, forwarded, will fail"
+            case .mappings: return (h, 40)
             }
         }
         let act = max(3, String(trace.actionCount).count)
         let stepWidth = max(4, String(trace.stepCount).count)
         let operation = 12
         let gutter = TableColumns.gutterWidth
-        var shown = fields
+        var shown = HistoryField.fields(for: target, upm: upm)
         var step = true
         func needed() -> Int {
-            act + (step ? gutter + stepWidth : 0) + gutter + operation + shown.map { gutter + natural($0) }.reduce(0, +)
+            act + (step ? gutter + stepWidth : 0) + gutter + operation + shown.map { gutter + widths($0).least }.reduce(0, +)
         }
-        // The step column gives way first, then the fields that matter least, the rightmost first.
         if needed() > width { step = false }
-        while needed() > width, let drop = shown.indices.min(by: { (shown[$0].keep, -$0) < (shown[$1].keep, -$1) }) {
-            shown.remove(at: drop)
+        for group in HistoryField.givingWay(for: target) where needed() > width {
+            shown.removeAll { group.contains($0) }
         }
+        // Fields that still do not fit are cut at the right edge by the table, never misaligned.
         self.shown = shown
         showsStep = step
+        // Room left: the operation first (its titles run to 40 columns), then the growing fields.
+        var extra = max(0, width - needed())
+        var opWidth = operation + min(extra, 28)
+        extra -= opWidth - operation
+        var sizes: [Int] = shown.map { widths($0).least }
+        for (i, f) in shown.enumerated() where extra > 0 {
+            let grow = min(extra, widths(f).most - sizes[i])
+            sizes[i] += grow
+            extra -= grow
+        }
+        opWidth += extra
         var columns: [TableWidget.Column] = [.init("act", width: .fixed(act))]
         if step { columns += [.init("", width: .fixed(gutter)), .init("step", width: .fixed(stepWidth))] }
-        let hasWeighted = shown.contains { if case .weight = size($0) { true } else { false } }
-        columns += [.init("", width: .fixed(gutter)),
-                    .init("operation", width: .weight(hasWeighted ? 3 : 1), minWidth: operation)]
-        for f in shown {
+        columns += [.init("", width: .fixed(gutter)), .init("operation", width: .weight(1), minWidth: opWidth)]
+        for (i, f) in shown.enumerated() {
             columns.append(.init("", width: .fixed(gutter), alignment: .right))
-            columns.append(.init(f.header(upm: upm), width: size(f), minWidth: natural(f)))
+            columns.append(.init(f.header(upm: upm), width: .fixed(sizes[i])))
         }
         widgetColumns = columns
     }
@@ -248,7 +247,8 @@ extension Trace {
     /// outcome about it, and by a change to a frame that backs or backed it. A frame is touched by a
     /// change to it, to a mapping of it or to a page's reference to it (file or NPT), by an outcome
     /// about it, and by an access that reaches it: a kernel access through a mapping of it (or the
-    /// user address of the page it backs), a guest or VMM access to the page it backs.
+    /// user address of the page it backs), a guest access through the NPT, a VMM access to the
+    /// shared side.
     func actions(touching target: HistoryTarget) -> [Int] {
         var out: [Int] = []
         let g = initial.geometry
@@ -276,7 +276,11 @@ extension Trace {
             var pages: [Int32: GuestPageState] = [:]
             var objects = initial.kernelObjects
             func page(_ s: Int32) -> GuestPageState { pages[s] ?? initial.pages[Int(s)] }
-            func refers(_ p: GuestPageState) -> Bool { p.sharedFrame == f || p.privateFrame == f || p.npt?.frame == f }
+            /// What a page's state says of the frame: in which file, and how the NPT maps it.
+            func reference(_ p: GuestPageState) -> [Int] {
+                [p.sharedFrame == f ? 1 : 0, p.privateFrame == f ? 1 : 0,
+                 p.npt.map { $0.frame == f ? ($0.kind == .private ? 2 : 1) : 0 } ?? 0]
+            }
             for i in 0..<actionCount {
                 var hit = outcomes(of: i).contains { $0.outcome.frame == pfn }
                 // Accesses are judged on the state they ran in, before this action's writes.
@@ -286,8 +290,10 @@ extension Trace {
                     if mappings.contains(key) { hit = true }
                     else if case .guest(let s) = ref, page(Int32(s)).sharedFrame == f { hit = true }
                     else if case .kernel(let k) = ref, k < objects.count, objects[k].frame == f { hit = true }
-                case .guestAccess(let s, _, _), .vmmAccess(let s, _):
-                    if refers(page(s)) { hit = true }
+                case .guestAccess(let s, _, _):
+                    if page(s).npt?.frame == f { hit = true }  // the guest reaches what its NPT maps
+                case .vmmAccess(let s, _):
+                    if page(s).sharedFrame == f { hit = true }  // the VMM reaches the shared side
                 default: break
                 }
                 for w in writes(of: i) {
@@ -297,7 +303,7 @@ extension Trace {
                         if b?.frame == f || a?.frame == f { hit = true }
                         if a?.frame == f { mappings.insert(k) } else { mappings.remove(k) }
                     case .page(let s, let b, let a):
-                        if refers(b) || refers(a) { hit = true }
+                        if reference(b) != reference(a) { hit = true }
                         pages[s] = a
                     case .kernelObject(let o):
                         if o.frame == f { hit = true }

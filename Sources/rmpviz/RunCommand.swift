@@ -12,6 +12,7 @@ struct Run: ParsableCommand {
         discussion: """
             text: step, action, actor, operation, page, frame, what changed and the outcomes.
             json: JSON Lines, one object per action, then {"ending": ..., "outcomes": [...], "steps_run": N, "steps": M}.
+            Exit status: 0 ok, 64 bad usage (a deck: use 'rmpviz present'), 65 a scene error, 66 a file that cannot be read.
 
             Example: rmpviz run ghcb-upm --variant discard --format json
             """)

@@ -33,7 +33,9 @@ struct ExportCLITests {
         #expect(r.stderr.contains("COLSxROWS") || r.stderr.contains("80x24"))
     }
 
-    @Test("-o into a missing folder exits 73 and creates nothing")
+    /// A file (here `x.svg`) into a missing folder. A missing folder for one SVG per action is made
+    /// when its parent exists, and is 73 too when it does not (CommandLinePolishTests).
+    @Test("-o FILE into a missing folder exits 73 and creates nothing")
     func missingFolder() throws {
         let r = try runExport(["export", "upm-basics", "--format", "svg", "-o", "/nonexistent/dir/x.svg"])
         #expect(r.status == 73)

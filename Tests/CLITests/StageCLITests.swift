@@ -39,17 +39,21 @@ private func runWithoutTerminal(_ arguments: [String]) throws -> (status: Int32,
         let r = try BinaryRunner.run(["check", "--fit", "160x45", "upm-basics"])
         expectStatus(r, 0)
         #expect(!r.outLines.isEmpty)
-        for line in r.outLines {
+        // Ok lines, then the --fit summary (issue 9): the frames checked, none with problems.
+        for line in r.outLines.dropLast() {
             #expect(line.hasPrefix("ok "), "not an ok line: '\(line)'")
         }
-        #expect(!r.out.contains("fit "))
+        #expect(r.outLines.last?.hasPrefix("fit: ") == true && r.outLines.last?.hasSuffix(" checked at 160x45, none with problems") == true, "\(r.out)")
+        #expect(!r.out.contains("fit  "))
     }
 
     @Test func checkFitOfTheTalkAtProjectorSizeIsClean() throws {
         let r = try BinaryRunner.run(["check", "--fit", "160x45", "talk"])
         expectStatus(r, 0)
-        #expect(r.outLines.count == TalkDeck.runs.count && !TalkDeck.runs.isEmpty, "one ok line per scene of the deck: \(r.out)")
-        #expect(r.outLines.allSatisfy { $0.hasPrefix("ok ") }, "\(r.out)")
+        // One ok line per scene of the deck, then the --fit summary line.
+        #expect(r.outLines.count == TalkDeck.runs.count + 1 && !TalkDeck.runs.isEmpty, "one ok line per scene of the deck: \(r.out)")
+        #expect(r.outLines.dropLast().allSatisfy { $0.hasPrefix("ok ") }, "\(r.out)")
+        #expect(r.outLines.last?.hasSuffix(", none with problems") == true, "\(r.out)")
     }
 
     @Test func checkFitListsWhatDoesNotFit() throws {
@@ -155,7 +159,7 @@ private func runWithoutTerminal(_ arguments: [String]) throws -> (status: Int32,
 
     @Test func presentWithoutATerminalPointsAtRun() throws {
         let r = try runWithoutTerminal(["present", "talk"])
-        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.status == 69, "no usable terminal is EX_UNAVAILABLE: \(r.stderr)")
         #expect((r.stdout + r.stderr).contains("rmpviz run"), "\(r.stderr)")
         #expect(!r.stdout.contains("\u{1B}["), "escape sequences without a terminal")
     }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite(.serialized) struct ThemeTmuxTests {
     /// The projector theme is black on white whatever the terminal's own colours: no cell is left
-    /// on the terminal's default background (SGR 49), and white (xterm 231) is on every row.
+    /// on the terminal's default background (SGR 49), and white (xterm 231) is set throughout.
     @Test func theProjectorThemePaintsEveryCellWhite() throws {
         let t = try TmuxViewer.start(["ghcb-upm", "--theme", "projector"], width: 120, height: 35, colors: true)
         defer { t.killServer() }
@@ -12,7 +12,9 @@ import Testing
         let styled = (try? t.tmux(["capture-pane", "-e", "-p", "-t", TmuxViewer.session]).stdout) ?? ""
         let rows = styled.split(separator: "\n", omittingEmptySubsequences: false).prefix(35)
         #expect(!styled.contains("\u{1B}[49m"), "a cell on the terminal's default background")
+        // tmux re-sends a colour only where it changes, so not every row names it; without the
+        // theme's background no row does.
         let white = rows.filter { $0.contains("48;5;231") }.count
-        #expect(white >= 25, "white background on \(white) of 35 rows")
+        #expect(white >= 10, "white background set on \(white) of 35 rows")
     }
 }

@@ -209,7 +209,10 @@ final class HeadlessBrowser {
 
     /// Opens `url` and waits for its load event.
     func open(_ url: URL, fragment: String? = nil) throws {
+        // From a blank page, so that a new fragment on the same file is a fresh load too.
         events.removeAll { $0["method"] as? String == "Page.loadEventFired" }
+        try call("Page.navigate", ["url": "about:blank"])
+        try waitForEvent("Page.loadEventFired")
         var text = url.absoluteString
         if let fragment { text += "#" + fragment }
         let result = try call("Page.navigate", ["url": text])
@@ -292,11 +295,15 @@ final class HeadlessBrowser {
         try call("Input.dispatchTouchEvent", ["type": "touchEnd", "touchPoints": [[String: Any]]()])
     }
 
-    /// The page as a PNG.
-    func screenshot() throws -> PNGImage {
+    /// The page as a PNG. With RMPVIZ_SCREENSHOTS=FOLDER the file is kept there as `name`.png.
+    func screenshot(name: String) throws -> PNGImage {
         let result = try call("Page.captureScreenshot", ["format": "png"])
         guard let text = result["data"] as? String, let data = Data(base64Encoded: text) else {
             throw BrowserError(description: "no screenshot data")
+        }
+        if let folder = ProcessInfo.processInfo.environment["RMPVIZ_SCREENSHOTS"], !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try? data.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name + ".png"))
         }
         return try PNGImage(data: data)
     }

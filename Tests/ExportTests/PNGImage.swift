@@ -87,55 +87,97 @@ struct PNGImage {
     }
 }
 
-/// Raw DEFLATE: stored, fixed and dynamic Huffman blocks.
+/// Raw DEFLATE: stored, fixed and dynamic Huffman blocks. Table-driven, since tests run unoptimised
+/// and a screenshot is megabytes of pixels.
 private struct Inflater {
     let input: [UInt8]
     var pos = 0
-    var bit = 0
+    /// Bits read ahead, least significant first.
+    var bitBuffer: UInt64 = 0
+    var bitCount = 0
     var out: [UInt8] = []
 
-    init(_ input: [UInt8]) { self.input = input }
+    init(_ input: [UInt8]) {
+        self.input = input
+        out.reserveCapacity(input.count * 8)
+    }
+
+    mutating func refill() {
+        while bitCount <= 56 {
+            let byte: UInt64 = pos < input.count ? UInt64(input[pos]) : 0
+            pos += 1
+            bitBuffer |= byte << UInt64(bitCount)
+            bitCount += 8
+        }
+    }
 
     mutating func bits(_ n: Int) throws -> Int {
-        var v = 0
-        for k in 0..<n {
-            guard pos < input.count else { throw PNGImage.Failure(description: "deflate: out of input") }
-            v |= Int((input[pos] >> bit) & 1) << k
-            bit += 1
-            if bit == 8 { bit = 0; pos += 1 }
-        }
+        if n == 0 { return 0 }
+        if bitCount < n { refill() }
+        try checkInput()
+        let v = Int(bitBuffer & ((1 << UInt64(n)) - 1))
+        bitBuffer >>= UInt64(n)
+        bitCount -= n
         return v
     }
 
-    /// A canonical Huffman code as counts per length and symbols in code order.
+    /// Back to a byte boundary, for a stored block: the whole bytes read ahead go back to the input.
+    mutating func alignToByte() {
+        let drop = bitCount % 8
+        bitBuffer >>= UInt64(drop)
+        bitCount -= drop
+        pos -= bitCount / 8
+        bitBuffer = 0
+        bitCount = 0
+    }
+
+    /// A canonical Huffman code as a table indexed by the next `maxLength` bits (as read, least
+    /// significant first): symbol << 4 | code length.
     struct Huffman {
-        var counts = [Int](repeating: 0, count: 16)
-        var symbols: [Int] = []
-        init(lengths: [Int]) {
-            for l in lengths { counts[l] += 1 }
-            counts[0] = 0
-            var offsets = [Int](repeating: 0, count: 16)
-            for l in 1..<16 { offsets[l] = offsets[l - 1] + counts[l - 1] }
-            symbols = [Int](repeating: 0, count: lengths.count)
-            for (s, l) in lengths.enumerated() where l > 0 {
-                symbols[offsets[l]] = s
-                offsets[l] += 1
+        var table: [Int32]
+        var maxLength: Int
+        init(lengths: [Int]) throws {
+            maxLength = max(1, lengths.max() ?? 1)
+            table = [Int32](repeating: -1, count: 1 << maxLength)
+            var counts = [Int](repeating: 0, count: 16)
+            for l in lengths where l > 0 { counts[l] += 1 }
+            // The first code of each length (RFC 1951, 3.2.2).
+            var next = [Int](repeating: 0, count: 16)
+            var code = 0
+            for l in 1..<16 {
+                next[l] = code
+                code = (code + counts[l]) << 1
+            }
+            for (symbol, l) in lengths.enumerated() where l > 0 {
+                let c = next[l]
+                next[l] += 1
+                // The code's bits reversed: deflate sends Huffman codes most significant bit first.
+                var reversed = 0
+                for k in 0..<l where c & (1 << k) != 0 { reversed |= 1 << (l - 1 - k) }
+                let entry = Int32(symbol << 4 | l)
+                var index = reversed
+                while index < table.count {
+                    table[index] = entry
+                    index += 1 << l
+                }
             }
         }
     }
 
+    /// Reading past the input (the refill pads with zeros) is an error.
+    func checkInput() throws {
+        if pos - bitCount / 8 > input.count { throw PNGImage.Failure(description: "deflate: out of input") }
+    }
+
     mutating func decode(_ h: Huffman) throws -> Int {
-        var code = 0, first = 0, index = 0
-        for l in 1..<16 {
-            code |= try bits(1)
-            let count = h.counts[l]
-            if code - count < first { return h.symbols[index + (code - first)] }
-            index += count
-            first += count
-            first <<= 1
-            code <<= 1
-        }
-        throw PNGImage.Failure(description: "deflate: bad code")
+        if bitCount < h.maxLength { refill() }
+        try checkInput()
+        let entry = h.table[Int(bitBuffer & ((1 << UInt64(h.maxLength)) - 1))]
+        guard entry >= 0 else { throw PNGImage.Failure(description: "deflate: bad code") }
+        let length = Int(entry & 15)
+        bitBuffer >>= UInt64(length)
+        bitCount -= length
+        return Int(entry >> 4)
     }
 
     static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
@@ -150,7 +192,7 @@ private struct Inflater {
             last = try bits(1)
             switch try bits(2) {
             case 0:
-                if bit > 0 { bit = 0; pos += 1 }
+                alignToByte()
                 guard pos + 4 <= input.count else { throw PNGImage.Failure(description: "deflate: short stored block") }
                 let len = Int(input[pos]) | Int(input[pos + 1]) << 8
                 pos += 4
@@ -158,15 +200,15 @@ private struct Inflater {
                 out += input[pos..<(pos + len)]
                 pos += len
             case 1:
-                let lit = Huffman(lengths: (0..<288).map { $0 < 144 ? 8 : $0 < 256 ? 9 : $0 < 280 ? 7 : 8 })
-                let dist = Huffman(lengths: [Int](repeating: 5, count: 30))
+                let lit = try Huffman(lengths: (0..<288).map { $0 < 144 ? 8 : $0 < 256 ? 9 : $0 < 280 ? 7 : 8 })
+                let dist = try Huffman(lengths: [Int](repeating: 5, count: 30))
                 try codes(lit, dist)
             case 2:
                 let hlit = try bits(5) + 257, hdist = try bits(5) + 1, hclen = try bits(4) + 4
                 let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
                 var clen = [Int](repeating: 0, count: 19)
                 for k in 0..<hclen { clen[order[k]] = try bits(3) }
-                let ch = Huffman(lengths: clen)
+                let ch = try Huffman(lengths: clen)
                 var lengths: [Int] = []
                 while lengths.count < hlit + hdist {
                     let sym = try decode(ch)
@@ -179,7 +221,7 @@ private struct Inflater {
                     default: lengths += [Int](repeating: 0, count: 11 + (try bits(7)))
                     }
                 }
-                try codes(Huffman(lengths: Array(lengths[0..<hlit])), Huffman(lengths: Array(lengths[hlit..<(hlit + hdist)])))
+                try codes(try Huffman(lengths: Array(lengths[0..<hlit])), try Huffman(lengths: Array(lengths[hlit..<(hlit + hdist)])))
             default:
                 throw PNGImage.Failure(description: "deflate: bad block type")
             }
@@ -203,7 +245,11 @@ private struct Inflater {
                 let distance = Self.distBase[di] + (try bits(Self.distExtra[di]))
                 guard distance <= out.count else { throw PNGImage.Failure(description: "deflate: distance too far") }
                 let start = out.count - distance
-                for k in 0..<length { out.append(out[start + k]) }
+                if distance >= length {
+                    out.append(contentsOf: out[start..<(start + length)])
+                } else {
+                    for k in 0..<length { out.append(out[start + k]) }
+                }
             }
         }
     }

@@ -74,8 +74,9 @@ enum FramePoint: String, Sendable, CaseIterable {
         expectGolden(text, named: "history-frame-ghcb-upm-discard-160x45")
         let pfn = hex(state.world.geometry.pfn(f))
         #expect(text.contains("history of pfn \(pfn)"))
-        // One row per action: the first action and the last are both listed (45 rows hold them all).
-        #expect(text.contains(state.trace.title(of: 0)))
+        // By default the actions that touched the frame (PageHistoryTests has the rules): KVM's
+        // write through its stale kmap is listed, the guest's PSC request is not.
+        #expect(!text.contains(state.trace.title(of: 0)))
         #expect(text.contains(state.trace.title(of: state.trace.actionCount - 1)))
     }
 
@@ -235,10 +236,9 @@ enum FramePoint: String, Sendable, CaseIterable {
             #expect(top.contains("action \(action + 1)/\(trace.actionCount)"), "\(top)")
             #expect(top.contains("worst:"), "\(top)")
             let footer = try #require(lines.last)
-            #expect(footer.contains("frames back"), "\(footer)")
-            #expect(footer.contains("gfns"), "\(footer)")
             #expect(footer.contains("q quit"), "\(footer)")
-            #expect(footer.contains("\(state.world.framesInUse) frames back \(state.world.backedPages) gfns"))
+            // Memory in use in words, singular or plural (MemoryWordsTests has the cases).
+            #expect(footer.contains(state.memoryInUse), "\(footer)")
         }
     }
 
