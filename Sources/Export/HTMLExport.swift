@@ -52,9 +52,7 @@ public enum HTMLExport {
             // A run's frames are rendered together, in order, as the viewer steps through them.
             guard case .action(let r, 0) = frame.content else { continue }
             let run = nav.runs[r]
-            let si = run.scene
-            guard let k = nav.scenes[si].runs.firstIndex(of: r) else { continue }
-            let given = scenes[si].variants[k]
+            let given = scenes[run.scene].variants[run.variantIndex]
             let all = RunFrames(traces: given.traces, variant: given.variant, width: given.width, height: given.height)
             let rows = frameRows(width: all.width, height: all.height)
             size = (max(size.width, all.width), max(size.height, rows.count))
@@ -175,8 +173,8 @@ public enum HTMLExport {
 
     static func startTrace(_ si: Int, nav: HTMLNavigation, scenes: [HTMLScene]) -> Trace? {
         let entry = nav.scenes[si]
-        guard let k = entry.runs.firstIndex(of: entry.startRun) else { return nil }
-        return scenes[si].variants[k].trace
+        guard nav.runs.indices.contains(entry.startRun) else { return nil }
+        return scenes[si].variants[nav.runs[entry.startRun].variantIndex].trace
     }
 
     /// "kernel mainline (6.11+) · variant discard: The VMM frees the shared page".
@@ -279,7 +277,7 @@ public enum HTMLExport {
     /// The on-page key table, from the same bindings, with the touch gestures.
     static func keyTable(decks: Bool) -> String {
         var out = "<details id=\"keys\"><summary>keys</summary>\n<table>\n"
-        for b in pageBindings(decks: decks) {
+        for b in pageBindings(decks: decks) where b.move != "enter" {
             out += "<tr><td>"
             ExportText.xmlEscaped(b.labels.joined(separator: " "), into: &out)
             out += "</td><td>"
@@ -316,7 +314,11 @@ public enum HTMLExport {
     /// Frames are laid out at 16 px, `columns` characters wide, and scaled to the window by the
     /// script; the line height is set by the script so that block and box characters touch.
     static func css(theme: Theme, classes: [Style: String], columns: Int) -> String {
-        let dim = ResolvedStyle(.dim, theme: theme).shownForeground
+        // Page text that steps back (captions, sources, the key table): between the theme's
+        // foreground and background, readable on both dark and light themes.
+        func mix(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Int(a) * 13 + Int(b) * 7) / 20) }
+        let fg = theme.foreground, bg = theme.background
+        let dim = RGB(mix(fg.r, bg.r), mix(fg.g, bg.g), mix(fg.b, bg.b))
         let header = ResolvedStyle(.header, theme: theme)
         let title = ResolvedStyle(.title, theme: theme).shownForeground
         let border = ResolvedStyle(.border, theme: theme).shownForeground
@@ -331,10 +333,10 @@ public enum HTMLExport {
             #bar select{min-height:36px;max-width:100%}
             #count{font-variant-numeric:tabular-nums;min-width:4em;text-align:center}
             #where{color:\(dim.hex);flex:1 1 16em}
-            #screen{display:flex;justify-content:center;padding:0 8px;touch-action:pan-y pinch-zoom;-webkit-user-select:none;user-select:none}
+            #screen{display:flex;justify-content:center;padding:0 8px;touch-action:pan-y pinch-zoom}
             pre.f{flex:none;margin:0;padding:0;font-family:"DejaVu Sans Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:16px;line-height:var(--lh,1.15);white-space:pre;width:\(columns)ch;zoom:var(--z,1);transform-origin:0 0;transform:scale(var(--s,1))}
             .f[hidden]{display:none}
-            section.card{flex:0 1 46em;max-width:46em;margin:0 auto;padding:12px 16px 24px;overflow-wrap:anywhere}
+            section.card{flex:0 1 46em;max-width:46em;margin:0 auto;padding:12px 16px 24px;overflow-wrap:anywhere;font-size:clamp(15px,1.5vw,26px)}
             section.card h1{color:\(title.hex);font-size:2em;line-height:1.2;margin:.3em 0}
             section.card .run{font-weight:bold}
             .toc button{padding:4px 10px;margin:3px 0;text-align:left}

@@ -66,6 +66,8 @@ public struct HTMLNavigation: Sendable, Equatable {
     /// One run (one variant of one scene) on the page.
     public struct Run: Sendable, Equatable {
         public var scene: Int
+        /// Its index in its `HTMLScene`'s `variants`.
+        public var variantIndex: Int
         /// The variant's name ("" for a scene without variants).
         public var name: String
         /// The frame of its first action.
@@ -109,12 +111,12 @@ public struct HTMLNavigation: Sendable, Equatable {
             if titleCards { frames.append(Frame(content: .sceneCard(scene: si), scene: si, targets: [:], variants: [], label: "")) }
             var runIndices: [Int] = []
             var traces: [Trace] = []
-            for run in scene.variants {
+            for (k, run) in scene.variants.enumerated() {
                 guard let trace = run.trace else { continue }
                 let r = runs.count
                 runIndices.append(r)
                 traces.append(trace)
-                runs.append(Run(scene: si, name: trace.variant?.name ?? "", firstFrame: frames.count,
+                runs.append(Run(scene: si, variantIndex: k, name: trace.variant?.name ?? "", firstFrame: frames.count,
                                 actionCount: trace.actionCount, stepFrames: []))
                 for a in 0..<trace.actionCount {
                     frames.append(Frame(content: .action(run: r, action: a), scene: si, run: r, step: Int(trace.records[a].step),
@@ -285,7 +287,6 @@ public struct HTMLNavigation: Sendable, Equatable {
             var fields: [String] = []
             if let s = f.scene { fields.append("\"s\":\(s)") }
             if let r = f.run { fields.append("\"r\":\(r)") }
-            if case .action = f.content {} else { fields.append("\"card\":1") }
             for m in Move.allCases { if let to = f.targets[m] { fields.append("\"\(m.rawValue)\":\(to)") } }
             if !f.variants.isEmpty { fields.append("\"vs\":[" + f.variants.map(String.init).joined(separator: ",") + "]") }
             var caption = "\"t\":"

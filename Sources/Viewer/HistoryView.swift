@@ -25,23 +25,24 @@ struct HistoryView {
         // Walk a private cursor over the visible rows: the cost follows the rows shown.
         var cursor = TraceCursor(trace: trace, at: (window.first ?? 0) - 1)
         var cells: [Int: [CellText]] = [:]
-        for i in window {
+        var marks: [(row: Int, column: Int)] = []
+        for (n, i) in window.enumerated() {
             cursor.move(to: i - 1)
             let before = values(cursor.world, columns.shown)
             cursor.move(to: i)
             let after = values(cursor.world, columns.shown)
             var row = [CellText(String(i + 1))]
-            if columns.showsStep { row += ["", CellText(String(trace.records[i].step + 1))] }
-            row += ["", CellText(trace.title(of: i))]
+            if columns.showsStep { row.append(CellText(String(trace.records[i].step + 1))) }
+            row.append(CellText(trace.title(of: i)))
             for (c, v) in after.enumerated() {
                 let changed = c < before.count && before[c] != v
-                row.append(changed ? CellText(TableColumns.mark, style: .changed) : "")
-                row.append(changed ? CellText(v, style: .changed) : CellText(v))
+                if changed { marks.append((n, row.count)) }
+                row.append(CellText(v, style: changed ? .changed : nil))
             }
             cells[i] = row
         }
         let table = TableWidget(
-            columns: columns.widgetColumns, rowCount: window.count, columnGap: 0, ascii: state.ascii,
+            columns: columns.widgetColumns, rowCount: window.count, columnGap: TableColumns.gutterWidth, ascii: state.ascii,
             rowStyle: { n in
                 let i = window[n]
                 if i == state.index { return .selected }
@@ -49,7 +50,8 @@ struct HistoryView {
                 return touchedSet.contains(i) ? nil : .dim
             },
             row: { n in cells[window[n]] ?? [] })
-        _ = table.draw(in: inner, on: &grid)
+        let drawn = table.draw(in: inner, on: &grid)
+        for m in marks { TableColumns.drawMark(row: m.row, column: m.column, in: drawn, on: &grid) }
         if rows.isEmpty, inner.height > 1 {
             _ = grid.put("no action touched it: a (all) lists every action", x: inner.x + 1, y: inner.y + 1, style: .dim,
                          clip: max(0, inner.width - 2), truncation: .ellipsis)
@@ -229,13 +231,11 @@ struct HistoryColumns {
             extra -= grow
         }
         opWidth += extra
+        // The gap between columns is their gutter (TableColumns.gutterWidth), where a mark goes.
         var columns: [TableWidget.Column] = [.init("act", width: .fixed(act))]
-        if step { columns += [.init("", width: .fixed(gutter)), .init("step", width: .fixed(stepWidth))] }
-        columns += [.init("", width: .fixed(gutter)), .init("operation", width: .weight(1), minWidth: opWidth)]
-        for (i, f) in shown.enumerated() {
-            columns.append(.init("", width: .fixed(gutter), alignment: .right))
-            columns.append(.init(f.header(upm: upm), width: .fixed(sizes[i])))
-        }
+        if step { columns.append(.init("step", width: .fixed(stepWidth))) }
+        columns.append(.init("operation", width: .weight(1), minWidth: opWidth))
+        for (i, f) in shown.enumerated() { columns.append(.init(f.header(upm: upm), width: .fixed(sizes[i]))) }
         widgetColumns = columns
     }
 }

@@ -4,7 +4,7 @@ import StepEngine
 
 /// Marks on the cells the last action changed: (table, row, column) triples, where a column is a
 /// value column of `TableColumns`. A cell is marked only when the text it shows differs before and
-/// after the action: each row the action wrote is drawn from the world before it (the world after,
+/// after the action: each row the action wrote is drawn from the state before it (the world after,
 /// with the action's writes undone) and compared with the row drawn now, cell by cell.
 struct ChangedCells {
     private var cells = Set<[Int]>()
@@ -16,21 +16,27 @@ struct ChangedCells {
         guard state.index >= 0 else { return }
         let trace = state.trace
         let writes = trace.writes(of: state.index)
-        var before = state.world
-        for w in writes.reversed() { before.apply(w, forward: false) }
+        // The world before the action, as far as the touched rows need it: the state each write
+        // replaced (the earliest write of a key holds the state before the action).
+        var undo = TableCells.Undo()
         var frames = Set<Int32>()
         var slots = Set<Int32>()
-        for w in writes {
+        for w in writes.reversed() {
             switch w {
-            case .frame(let f, _, _): frames.insert(f)
-            case .page(let s, _, _): slots.insert(s)
-            case .mapping(_, let b, let a):
+            case .frame(let f, let b, _):
+                frames.insert(f)
+                undo.frames[f] = b
+            case .page(let s, let b, _):
+                slots.insert(s)
+                undo.pages[s] = b
+            case .mapping(let k, let b, let a):
                 for m in [b, a] { if let f = m?.frame, f >= 0 { frames.insert(f) } }
+                undo.mappings[k] = .some(b)
             case .kernelObject(let o): frames.insert(o.frame)
             case .watermark, .freedPush, .freedRemove: break
             }
         }
-        let old = TableCells(world: before, upm: trace.config.upm)
+        let old = TableCells(world: state.world, upm: trace.config.upm, undo: undo)
         let new = TableCells(world: state.world, upm: trace.config.upm)
         func compare(_ kind: TableKind, _ row: Int) {
             let a = old.values(kind, row), b = new.values(kind, row)
@@ -58,7 +64,14 @@ struct ChangedCells {
     }
 
     func contains(_ t: TableKind, _ row: Int, _ column: Int) -> Bool {
-        cells.contains([t.rawValue, row, column])
+        !cells.isEmpty && cells.contains([t.rawValue, row, column])
+    }
+
+    /// Draws the mark of each changed cell of a drawn table in the gutter before its value.
+    func drawMarks(_ t: TableKind, in drawn: TableWidget.Layout, on grid: inout Grid) {
+        for c in cells where c[0] == t.rawValue && drawn.visibleRows.contains(c[1]) {
+            TableColumns.drawMark(row: c[1], column: c[2], in: drawn, on: &grid)
+        }
     }
 
     /// Every marked cell, as (table, row, value column): for tests.
@@ -81,28 +94,52 @@ enum TableColumns {
 
     /// The mark drawn in a changed cell's gutter, right before its value.
     static let mark = "*"
-    /// A gutter: one column of space and one for the mark, so a value never moves or loses a character.
+    /// The gap between two columns is their gutter: a column of space and one for the mark, so a
+    /// value never moves or loses a character when it is marked.
     static let gutterWidth = 2
+
+    /// The mark of a changed cell, in the last column of the gutter before it (the first column has
+    /// no gutter: it holds the row's key, which never changes).
+    static func drawMark(row: Int, column: Int, in drawn: TableWidget.Layout, on grid: inout Grid) {
+        guard column > 0, column < drawn.columnRects.count, drawn.columnRects[column].width > 0 else { return }
+        let y = drawn.body.y + row - drawn.visibleRows.lowerBound
+        grid[drawn.columnRects[column].x - 1, y] = Cell(mark, style: .changed)
+    }
 }
 
 /// What each table's cells say for one world: the same text for the drawn rows and for the
 /// comparison that finds changed cells.
 struct TableCells {
+    /// State that differs from the world's: the frames, pages and mappings before an action.
+    struct Undo {
+        var frames: [Int32: FrameState] = [:]
+        var pages: [Int32: GuestPageState] = [:]
+        /// A mapping before the action, nil when there was none.
+        var mappings: [MappingKey: Mapping?] = [:]
+    }
+
     let world: World
     let upm: Bool
     /// Kernel mappings of the frames on screen, built once per frame drawn; other frames are looked
     /// up in the world's mappings.
     var mappingsByFrame: [Int32: [String]]?
+    let undo: Undo?
 
-    init(world: World, upm: Bool, mappingsByFrame: [Int32: [String]]? = nil) {
+    init(world: World, upm: Bool, mappingsByFrame: [Int32: [String]]? = nil, undo: Undo? = nil) {
         self.world = world
         self.upm = upm
         self.mappingsByFrame = mappingsByFrame
+        self.undo = undo
     }
 
+    func frame(_ f: Int) -> FrameState { undo?.frames[Int32(f)] ?? world.frames[f] }
+    func page(_ s: Int) -> GuestPageState { undo?.pages[Int32(s)] ?? world.pages[s] }
+
     func mappings(of frame: Int32) -> String {
-        if let byFrame = mappingsByFrame { return byFrame[frame]?.joined(separator: ", ") ?? "" }
-        return world.mappings.filter { $0.value.frame == frame }.sorted { $0.key < $1.key }
+        if let byFrame = mappingsByFrame, undo == nil { return byFrame[frame]?.joined(separator: ", ") ?? "" }
+        var all = world.mappings.filter { $0.value.frame == frame && undo?.mappings[$0.key] == nil }
+        for case let (key, m?) in undo?.mappings ?? [:] where m.frame == frame { all[key] = m }
+        return all.sorted { $0.key < $1.key }
             .map { "\($0.key.holder.rawValue) \($0.value.via.rawValue) \(world.name(of: $0.key.page))" }
             .joined(separator: ", ")
     }
@@ -113,7 +150,7 @@ struct TableCells {
         let g = w.geometry
         switch kind {
         case .rmp:
-            let f = w.frames[row]
+            let f = frame(row)
             return [
                 CellText(hex(g.pfn(Int32(row)))),
                 CellText(f.assigned ? "1" : "0", style: f.assigned ? .warning : nil),
@@ -122,7 +159,7 @@ struct TableCells {
                 CellText(f.validated ? "1" : "0"),
             ]
         case .directMap:
-            let f = w.frames[row]
+            let f = frame(row)
             return [
                 CellText(hex(g.pfn(Int32(row)))),
                 CellText(f.present ? "P" : "-", style: f.present ? nil : .error),
@@ -131,7 +168,7 @@ struct TableCells {
             ]
         case .sharedFD, .privateFD:
             let slot = g.slot(atGFNRank: row)
-            let page = w.pages[slot]
+            let page = self.page(slot)
             let side: MemoryKind = kind == .sharedFD ? .shared : .private
             let frame = page.frame(in: side)
             let usedByNPT = page.npt.map { $0.frame == frame && frame >= 0 } ?? false
@@ -216,7 +253,8 @@ struct TablesView {
         let inner = box.draw(in: rect, on: &grid)
         if kind == .privateFD, !upm {
             // No private fd exists: the header says what the table would hold, the body why it is empty.
-            let table = TableWidget(columns: widgetColumns(kind), rowCount: 0, columnGap: 0, ascii: state.ascii) { _ in [] }
+            let table = TableWidget(columns: valueColumns(kind), rowCount: 0, columnGap: TableColumns.gutterWidth,
+                                    ascii: state.ascii) { _ in [] }
             _ = table.draw(in: inner, on: &grid)
             let text = inner.inset(left: 1, right: 1)
             let body = Rect(x: text.x, y: inner.y + 1, width: text.width, height: max(0, inner.height - 1))
@@ -226,11 +264,12 @@ struct TablesView {
         }
         let selected = state.selection[kind.rawValue]
         let table = TableWidget(
-            columns: widgetColumns(kind), rowCount: state.rowCount(kind), scrollOffset: state.scroll[kind.rawValue],
-            columnGap: 0, ascii: state.ascii,
+            columns: valueColumns(kind), rowCount: state.rowCount(kind), scrollOffset: state.scroll[kind.rawValue],
+            columnGap: TableColumns.gutterWidth, ascii: state.ascii,
             rowStyle: { row in rowStyle(kind, row, selected: focused && row == selected) },
             row: { row in cells(kind, row) })
-        _ = table.draw(in: inner, on: &grid)
+        let drawn = table.draw(in: inner, on: &grid)
+        changed.drawMarks(kind, in: drawn, on: &grid)
     }
 
     /// The table's value columns, sized to the numbers this scene has (0x100 or 0x100000) so names
@@ -257,17 +296,6 @@ struct TablesView {
         }
     }
 
-    /// The value columns with a gutter before each but the first: the mark of a changed cell goes in
-    /// its gutter, so the value stays where its header is and keeps every character.
-    private func widgetColumns(_ kind: TableKind) -> [TableWidget.Column] {
-        var out: [TableWidget.Column] = []
-        for (i, c) in valueColumns(kind).enumerated() {
-            if i > 0 { out.append(.init("", width: .fixed(TableColumns.gutterWidth), alignment: .right)) }
-            out.append(c)
-        }
-        return out
-    }
-
     private func rowStyle(_ kind: TableKind, _ row: Int, selected: Bool) -> Style? {
         if selected { return .selected }
         let isActive = kind.isFrameTable ? active.contains(Int32(row)) : activeRank == row
@@ -276,15 +304,10 @@ struct TablesView {
         return nil
     }
 
-    /// The row's cells, gutters included: a changed cell has the mark in its gutter and both in the
-    /// changed style.
+    /// The row's cells; a changed one in the changed style (its mark goes in the gutter before it).
     private func cells(_ kind: TableKind, _ row: Int) -> [CellText] {
-        var out: [CellText] = []
-        for (i, v) in content.values(kind, row).enumerated() {
-            let isChanged = changed.contains(kind, row, i)
-            if i > 0 { out.append(isChanged ? CellText(TableColumns.mark, style: .changed) : CellText("")) }
-            out.append(isChanged ? CellText(v.text, style: .changed) : v)
-        }
+        var out = content.values(kind, row)
+        for i in out.indices where changed.contains(kind, row, i) { out[i].style = .changed }
         return out
     }
 }

@@ -73,7 +73,7 @@ struct ExportFrames: ParsableCommand {
                         : HTMLScene(title: e.title, variants: e.traces.indices.map { RunFrames(traces: e.traces, variant: $0, width: w, height: h) },
                                     start: e.variant)
                 }
-                try emit(HTMLExport.document(title: input.title, scenes: scenes, theme: theme))
+                try emit(HTMLExport.document(title: input.title, scenes: scenes, theme: theme, titleCards: input.isDeck))
             case .svg: try exportSVG(input, width: w, height: h, theme: theme)
             }
         }

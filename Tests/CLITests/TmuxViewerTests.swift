@@ -100,7 +100,7 @@ import Glibc
         let t = try open()
         defer { t.killServer() }
         try t.tmux(["resize-window", "-t", TmuxViewer.session, "-x", "70", "-y", "20"])
-        t.wait(forText: "terminal too small: have 70×20, need 80×24")
+        t.wait(forText: "terminal too small: have 70×20, need 80×23")
         #expect(!t.capture().contains("RMP table"))
         try t.tmux(["resize-window", "-t", TmuxViewer.session, "-x", "100", "-y", "30"])
         t.wait(for: "the stacked tables at 100×30") { $0.contains("RMP table") && !$0.contains("terminal too small") }

@@ -123,6 +123,50 @@ struct HTMLTests {
         #expect(keymap["}"] == "nS" && keymap["{"] == "pS")
     }
 
+    /// The page the html golden holds (GoldenTests.html), checked by hand: keep has 5 actions in
+    /// steps of 3 and 2; discard 6, in steps of 3 and 3 (its VMM conversion also discards).
+    @Test("the golden's two-variant page, by hand: 11 frames of 23 rows, its table of moves")
+    func goldenByHand() throws {
+        let tiny = sceneTraces("""
+            title "Two variants"
+            config kernel thread
+            config upm on
+            pfns 0x100..0x103
+            page p gfn=0x10 shared
+            step "Convert"
+              guest psc p private
+              kvm exit p
+            step "Convert in the VMM"
+              vmm convert p private
+            variant keep "keep"
+            variant discard "discard"
+              set discard-on-convert on
+            """)
+        #expect(tiny.map(\.actionCount) == [5, 6])
+        #expect(tiny.map(\.stepStart) == [[0, 3], [0, 3]])
+        let runs = tiny.indices.map { RunFrames(traces: tiny, variant: $0, width: 80, height: 24) }
+        let html = HTMLExport.document(title: "Two variants", scenes: [HTMLScene(title: "Two variants", variants: runs)], theme: darkTheme)
+        let frames = htmlFrames(html)
+        #expect(frames.count == 11)
+        #expect(frames.allSatisfy { $0.split(separator: "\n", omittingEmptySubsequences: false).count == 23 })
+        #expect(frames.allSatisfy { $0.hasSuffix("┘") }, "a frame does not end with the narration box")
+        #expect(frames[0].hasPrefix(" variant 1/2 keep │ kernel thread │ step 1/2 │ action 1/5"))
+        #expect(frames[10].hasPrefix(" variant 2/2 discard │ kernel thread │ step 2/2 │ action 6/6"))
+        let nav = try #require(jsonScript(html, id: "nav") as? [String: Any])
+        let table = try #require(nav["frames"] as? [[String: Any]])
+        func move(_ f: Int, _ m: String) -> Int? { table[f][m] as? Int }
+        // keep: frames 0–4 (steps at 0 and 3); discard: frames 5–10 (steps at 5 and 8).
+        #expect(move(0, "n") == 1 && move(0, "p") == nil && move(0, "ns") == 3 && move(0, "l") == 4)
+        #expect(move(3, "ns") == nil && move(3, "ps") == 0)
+        #expect(move(4, "n") == nil && move(4, "ps") == 3 && move(4, "nv") == 9)
+        #expect(move(9, "ps") == 8 && move(10, "nv") == 4, "step 2 of keep has 2 actions: offset 2 lands on its last")
+        #expect(move(5, "nv") == 0 && move(5, "p") == nil && move(5, "f") == nil)
+        #expect(table[10]["vs"] as? [Int] == [4, 10])
+        #expect(table[7]["t"] as? String == "variant 2/2 discard · step 1/2 · action 3/6")
+        let runTable = try #require(nav["runs"] as? [[String: Any]])
+        #expect(runTable.map { $0["steps"] as? [Int] ?? [] } == [[0, 3], [5, 8]])
+    }
+
     @Test("scene text is escaped: a <script> in a say string renders as &lt;script&gt;")
     func escapesSceneText() {
         let traces = sceneTraces(hostileScene)

@@ -16,7 +16,9 @@ enum ChromiumLocator {
 
     static func find() -> String? {
         let env = ProcessInfo.processInfo.environment
-        if let given = env["RMPVIZ_CHROMIUM"], !given.isEmpty { return given }
+        if let given = env["RMPVIZ_CHROMIUM"], !given.isEmpty {
+            return FileManager.default.isExecutableFile(atPath: given) ? given : nil
+        }
         let path = (env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
         for name in names {
             for dir in path {
@@ -29,7 +31,7 @@ enum ChromiumLocator {
 
     static let missing = """
         headless Chromium is needed for the HTML export's browser tests and was not found \
-        (looked for \(names.joined(separator: ", ")) on PATH, and RMPVIZ_CHROMIUM). \
+        (looked for \(names.joined(separator: ", ")) on PATH, or RMPVIZ_CHROMIUM if set). \
         Install it: apt-get install -y chromium (.ci/run does), or set RMPVIZ_CHROMIUM to a Chrome or Chromium binary.
         """
 }

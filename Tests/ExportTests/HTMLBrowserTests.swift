@@ -8,16 +8,11 @@ import StepEngine
 import Testing
 import Viewer
 
-/// Pages written once for the whole suite, in a temporary folder.
+/// The pages the browser opens, made once for the whole suite.
 enum BrowserPages {
-    static let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rmpviz-html-\(getpid())")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
-
+    /// Writes a page to a file of its own in the temporary folder; the caller removes it.
     static func write(_ html: String, named name: String) throws -> URL {
-        let url = folder.appendingPathComponent(name)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rmpviz-\(UUID().uuidString)-\(name)")
         try Data(html.utf8).write(to: url)
         return url
     }
@@ -42,14 +37,10 @@ enum BrowserPages {
     static let deck: String = HTMLExport.document(title: "A two-scene talk", scenes: deckScenes, theme: darkTheme)
 }
 
-/// Starts a browser, or records why not (the test then fails: a missing browser is not a pass).
-func startBrowser(sourceLocation: SourceLocation = #_sourceLocation) throws -> HeadlessBrowser {
-    do {
-        return try HeadlessBrowser()
-    } catch {
-        Issue.record("\(error)", sourceLocation: sourceLocation)
-        throw error
-    }
+/// Starts a browser; without one the error says how to install it, and the test fails (a missing
+/// browser is never a pass).
+func startBrowser() throws -> HeadlessBrowser {
+    try HeadlessBrowser()
 }
 
 /// The text of the frames the page shows (visible `.f` elements), as rendered.
@@ -81,6 +72,7 @@ struct HTMLBrowserTests {
     @Test("the page shows the viewer's frame, without the terminal footer; #frame=N opens frame N")
     func framesByFragment() throws {
         let url = try BrowserPages.write(BrowserPages.ghcb, named: "ghcb.html")
+        defer { try? FileManager.default.removeItem(at: url) }
         let b = try startBrowser()
         defer { b.shutdown() }
         try b.setViewport(width: 1280, height: 900)
@@ -117,6 +109,7 @@ struct HTMLBrowserTests {
     @Test("stepping with the viewer's keys and the page's buttons, in a real browser")
     func keysAndButtons() throws {
         let url = try BrowserPages.write(BrowserPages.ghcb, named: "ghcb-keys.html")
+        defer { try? FileManager.default.removeItem(at: url) }
         let traces = BrowserPages.ghcbTraces
         let nav = BrowserPages.ghcbNavigation
         let keep = traces[0]
@@ -181,6 +174,7 @@ struct HTMLBrowserTests {
     @Test("touch: swipe left and right, tap the right and left half, on a 390-px phone")
     func touch() throws {
         let url = try BrowserPages.write(BrowserPages.ghcb, named: "ghcb-touch.html")
+        defer { try? FileManager.default.removeItem(at: url) }
         let b = try startBrowser()
         defer { b.shutdown() }
         try b.setViewport(width: 390, height: 844, mobile: true)
@@ -205,6 +199,7 @@ struct HTMLBrowserTests {
     @Test("a deck: title card, scene cards with about text, → across scenes, } {, the scene switch")
     func deck() throws {
         let url = try BrowserPages.write(BrowserPages.deck, named: "deck.html")
+        defer { try? FileManager.default.removeItem(at: url) }
         let nav = HTMLNavigation(scenes: BrowserPages.deckScenes, titleCards: true)
         let upm = BrowserPages.upmTraces[0], ghcb = BrowserPages.ghcbTraces[BrowserPages.discard]
         let b = try startBrowser()
@@ -378,6 +373,7 @@ extension HTMLBrowserTests {
     func checkFit(page: String, named name: String, traces: [Trace], variant: Int, action: Int, size: (Int, Int),
                   viewport: (Int, Int), mobile: Bool, expectGlyphSeams: Bool) throws {
         let url = try BrowserPages.write(page, named: name)
+        defer { try? FileManager.default.removeItem(at: url) }
         let nav = HTMLNavigation(scenes: [HTMLScene(title: "x", variants: traces.indices.map {
             RunFrames(traces: traces, variant: $0, width: size.0, height: size.1)
         })], titleCards: false)

@@ -245,11 +245,8 @@ private struct Inflater {
                 let distance = Self.distBase[di] + (try bits(Self.distExtra[di]))
                 guard distance <= out.count else { throw PNGImage.Failure(description: "deflate: distance too far") }
                 let start = out.count - distance
-                if distance >= length {
-                    out.append(contentsOf: out[start..<(start + length)])
-                } else {
-                    for k in 0..<length { out.append(out[start + k]) }
-                }
+                // One byte at a time: a slice of `out` appended to `out` would copy all of it.
+                for k in 0..<length { out.append(out[start + k]) }
             }
         }
     }
