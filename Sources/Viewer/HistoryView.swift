@@ -255,8 +255,9 @@ extension Trace {
         switch target {
         case .slot(let slot):
             let gfn = g.gfn(ofSlot: slot)
+            let raised = Set(outcomes.lazy.filter { $0.outcome.gfn == gfn }.map(\.action))
             for i in 0..<actionCount {
-                if records[i].action.slot.map({ Int($0) }) == slot || outcomes(of: i).contains(where: { $0.outcome.gfn == gfn }) {
+                if raised.contains(i) || records[i].action.slot.map({ Int($0) }) == slot {
                     out.append(i)
                     continue
                 }
@@ -272,39 +273,51 @@ extension Trace {
             }
         case .frame(let f):
             let pfn = g.pfn(f)
-            var mappings = initial.mappings.filter { $0.value.frame == f }.keys.reduce(into: Set<MappingKey>()) { $0.insert($1) }
-            var pages: [Int32: GuestPageState] = [:]
+            let raised = Set(outcomes.lazy.filter { $0.outcome.frame == pfn }.map(\.action))
+            var mappings = Set(initial.mappings.lazy.filter { $0.value.frame == f }.map(\.key))
             var objects = initial.kernelObjects
-            func page(_ s: Int32) -> GuestPageState { pages[s] ?? initial.pages[Int(s)] }
-            /// What a page's state says of the frame: in which file, and how the NPT maps it.
-            func reference(_ p: GuestPageState) -> [Int] {
-                [p.sharedFrame == f ? 1 : 0, p.privateFrame == f ? 1 : 0,
-                 p.npt.map { $0.frame == f ? ($0.kind == .private ? 2 : 1) : 0 } ?? 0]
+            // The pages whose shared side holds the frame, and those whose NPT maps it: at the start,
+            // at most the page the frame backs.
+            var sharedHolders = Set<Int32>()
+            var nptMappers = Set<Int32>()
+            if let gfn = initial.frames[Int(f)].owner.gfn, let s = g.slot(ofGFN: gfn) {
+                if initial.pages[s].sharedFrame == f { sharedHolders.insert(Int32(s)) }
+                if initial.pages[s].npt?.frame == f { nptMappers.insert(Int32(s)) }
+            }
+            /// What a page's state says of the frame, as bits: shared side, private side, NPT shared,
+            /// NPT private.
+            func reference(_ p: GuestPageState) -> Int {
+                (p.sharedFrame == f ? 1 : 0) | (p.privateFrame == f ? 2 : 0)
+                    | (p.npt.map { $0.frame == f ? ($0.kind == .private ? 8 : 4) : 0 } ?? 0)
             }
             for i in 0..<actionCount {
-                var hit = outcomes(of: i).contains { $0.outcome.frame == pfn }
+                var hit = raised.contains(i)
                 // Accesses are judged on the state they ran in, before this action's writes.
                 switch records[i].action {
                 case .kernelAccess(let h, let ref, _):
-                    let key = MappingKey(holder: h, page: ref)
-                    if mappings.contains(key) { hit = true }
-                    else if case .guest(let s) = ref, page(Int32(s)).sharedFrame == f { hit = true }
+                    if mappings.contains(MappingKey(holder: h, page: ref)) { hit = true }
+                    else if case .guest(let s) = ref, sharedHolders.contains(Int32(s)) { hit = true }
                     else if case .kernel(let k) = ref, k < objects.count, objects[k].frame == f { hit = true }
                 case .guestAccess(let s, _, _):
-                    if page(s).npt?.frame == f { hit = true }  // the guest reaches what its NPT maps
+                    if nptMappers.contains(s) { hit = true }  // the guest reaches what its NPT maps
                 case .vmmAccess(let s, _):
-                    if page(s).sharedFrame == f { hit = true }  // the VMM reaches the shared side
+                    if sharedHolders.contains(s) { hit = true }  // the VMM reaches the shared side
                 default: break
                 }
                 for w in writes(of: i) {
                     switch w {
                     case .frame(let x, _, _): if x == f { hit = true }
                     case .mapping(let k, let b, let a):
-                        if b?.frame == f || a?.frame == f { hit = true }
-                        if a?.frame == f { mappings.insert(k) } else { mappings.remove(k) }
+                        if b?.frame == f || a?.frame == f {
+                            hit = true
+                            if a?.frame == f { mappings.insert(k) } else { mappings.remove(k) }
+                        }
                     case .page(let s, let b, let a):
-                        if reference(b) != reference(a) { hit = true }
-                        pages[s] = a
+                        let rb = reference(b), ra = reference(a)
+                        guard rb != ra else { continue }
+                        hit = true
+                        if ra & 1 != 0 { sharedHolders.insert(s) } else { sharedHolders.remove(s) }
+                        if ra & 12 != 0 { nptMappers.insert(s) } else { nptMappers.remove(s) }
                     case .kernelObject(let o):
                         if o.frame == f { hit = true }
                         objects.append(o)

@@ -52,6 +52,8 @@ public enum ViewerAction: Hashable, Sendable {
     case find
     /// Hide (or show again) the ending banner or oops, to read the tables under it.
     case toggleBanner
+    /// In a page history: every action, or only those that touched the page.
+    case toggleHistoryAll
     case help
     case back
     case quit
@@ -90,6 +92,8 @@ public enum KeyMap {
         KeyBinding(keys: [.down, .char("j")], action: .selectDown, help: "select the row below", footer: "↑↓ row"),
         KeyBinding(keys: [.enter], action: .enter, help: "page history of the selected row", footer: "Enter history"),
         KeyBinding(keys: [.char("/")], action: .find, help: "find a page by name, gfn or frame", footer: "/ find"),
+        KeyBinding(keys: [.char("a")], action: .toggleHistoryAll,
+                   help: "in a page history: every action, or only those that touched the page", footer: nil),
         KeyBinding(keys: [.char("o")], action: .toggleBanner,
                    help: "hide or show the ending banner (the oops), to read the tables under it", footer: nil),
         KeyBinding(keys: [.char("?"), .function(1)], action: .help, help: "this help", footer: "? help"),

@@ -43,7 +43,9 @@ extension ViewerState {
 /// The banner drawn over the tables at a run's last action: a kernel-style oops for a panic, the
 /// gfn and its frames for a double allocation, the outcome's reason otherwise.
 extension ViewerState {
-    func drawEnding(on grid: inout Grid, over area: Rect) {
+    /// `larger`: where the banner may spread when the tables' area is too short for all its lines
+    /// (an oops at 100×30): the kernel's lines are never cut.
+    func drawEnding(on grid: inout Grid, over area: Rect, orLarger larger: Rect) {
         guard index == trace.actionCount - 1, !bannerHidden, let raised = trace.ending.raised else { return }
         let o = raised.outcome
         var lines: [CellText]
@@ -72,7 +74,9 @@ extension ViewerState {
             lines.append(CellText("\(range) not reached: the run stopped here.", style: .notReached))
         }
         let style: Style = o.severity == .fatal ? .fatal : .banner
-        _ = Banner(title: title, lines: lines, style: style, ascii: ascii).draw(over: area.inset(dx: 2, dy: 1), on: &grid)
+        let banner = Banner(title: title, lines: lines, style: style, ascii: ascii)
+        let fits = banner.preferredSize.height <= area.height - 2
+        _ = banner.draw(over: (fits ? area : larger).inset(dx: 2, dy: 1), on: &grid)
     }
 
     /// Lines padded to one width, so a banner's centring keeps them left-aligned (an oops as dmesg

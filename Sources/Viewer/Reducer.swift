@@ -57,6 +57,7 @@ extension ViewerState {
             case .first: mode = .history(target, scroll: 0)
             case .last: mode = .history(target, scroll: max(0, trace.actionCount - 1))
             case .help: mode = .help(scroll: 0)
+            case .toggleHistoryAll: toggleHistoryAll()
             default: mode = .tables
             }
             return
@@ -92,6 +93,7 @@ extension ViewerState {
             if index == trace.actionCount - 1, trace.ending.raised != nil { bannerHidden = true }
             mode = .tables
         case .toggleBanner: bannerHidden.toggle()
+        case .toggleHistoryAll: message = "a: in a page history (Enter on a row), all actions or only the page's"
         case .quit: quit = true
         case .redraw: wantsRedraw = true
         case .digit: break
@@ -124,11 +126,8 @@ extension ViewerState {
 
     mutating func openHistory() {
         let row = selection[focus.rawValue]
-        if focus.isFrameTable {
-            mode = .history(.frame(Int32(row)), scroll: max(0, index - 3))
-        } else {
-            mode = .history(.slot(world.geometry.slot(atGFNRank: row)), scroll: max(0, index - 3))
-        }
+        let target: HistoryTarget = focus.isFrameTable ? .frame(Int32(row)) : .slot(world.geometry.slot(atGFNRank: row))
+        mode = .history(target, scroll: historyScroll(for: target))
     }
 
     // MARK: - Mouse

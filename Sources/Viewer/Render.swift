@@ -21,7 +21,7 @@ extension ViewerState {
             let changed = ChangedCells(self)
             TablesView(self, changed: changed, layout: layout).draw(on: &grid, layout: layout)
             drawNarration(on: &grid, in: layout.narration, changed: changed)
-            drawEnding(on: &grid, over: layout.tablesArea)
+            drawEnding(on: &grid, over: layout.tablesArea, orLarger: layout.tablesArea.union(layout.narration))
         }
         if let presentation {
             grid.fill(layout.footer, with: Cell(" ", style: .header))

@@ -129,7 +129,11 @@ extension ViewerState {
             }
         case .enter:
             s.handle(c.key)
-            #expect(s.mode == .history(.frame(Int32(before.selection[TableKind.rmp.rawValue])), scroll: max(0, before.index - 3)))
+            // The history lists the actions that touched the frame, opened near the current one.
+            let target = HistoryTarget.frame(Int32(before.selection[TableKind.rmp.rawValue]))
+            let listed = trace.actions(touching: target)
+            let position = listed.lastIndex { $0 <= before.index } ?? 0
+            #expect(s.mode == .history(target, scroll: max(0, position - 3)))
             #expect(s.index == before.index)
         case .nextVariant, .previousVariant:
             // ghcb-upm has three variants: keep, discard, mainline. From keep, v goes to discard and
@@ -152,6 +156,22 @@ extension ViewerState {
             for _ in 1..<names.count { s.handle(c.key) }
             #expect(s.variant == 0)
             #expect(s.index == before.index)
+        case .toggleHistoryAll:
+            // In the tables the key only says where it works; in a history it switches the list.
+            s.handle(c.key)
+            #expect(s.message?.contains("page history") == true && s.index == before.index)
+            s.handle(.enter)
+            guard case .history = s.mode else {
+                Issue.record("Enter did not open a history")
+                return
+            }
+            #expect(!s.historyShowsAll)
+            s.handle(c.key)
+            #expect(s.historyShowsAll)
+            guard case .history = s.mode else {
+                Issue.record("a closed the history")
+                return
+            }
         case .toggleBanner:
             // Away from a fatal ending the key only flips the flag; the banner test covers the screen.
             s.handle(c.key)
