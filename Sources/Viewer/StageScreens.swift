@@ -11,23 +11,8 @@ struct TitleCard {
         var grid = Grid(width: max(1, v.width), height: max(1, v.height))
         let area = Rect(width: v.width, height: v.height).inset(dx: 4, dy: 1)
         guard !area.isEmpty else { return grid }
-        var y = area.y + 1
         let scene = state.scene
-        let title = scene.title
-        if let font = state.font, let blocks = font.wrap(title, width: area.width),
-           blocks.count * font.height <= area.height / 2 {
-            for block in blocks {
-                let w = block.map(\.count).max() ?? 0
-                for row in block {
-                    _ = grid.put(row, x: area.x + max(0, (area.width - w) / 2), y: y, style: .title, clip: area.width)
-                    y += 1
-                }
-            }
-        } else {
-            _ = grid.put(scene.title, x: area.x, y: y, style: Style(.title, attributes: [.bold]), clip: area.width, truncation: .ellipsis)
-            y += 2
-        }
-        y += 1
+        var y = drawBigTitle(scene.title, font: state.font, in: area, on: &grid) + 1
         if let source = scene.source {
             _ = grid.put(source, x: area.x + max(0, (area.width - TextWidth.width(of: source)) / 2), y: y,
                          style: .dim, clip: area.width, truncation: .ellipsis)
@@ -116,20 +101,14 @@ struct CoverCard {
         var grid = Grid(width: max(1, v.width), height: max(1, v.height))
         let area = Rect(width: v.width, height: v.height).inset(dx: 4, dy: 1)
         guard !area.isEmpty, let title = state.talkTitle else { return grid }
-        var y = area.y + 1
-        if let font = state.font, let blocks = font.wrap(title, width: area.width), blocks.count * font.height <= area.height / 2 {
-            for block in blocks {
-                let w = block.map(\.count).max() ?? 0
-                for row in block {
-                    grid.put(row, x: area.x + max(0, (area.width - w) / 2), y: y, style: .title, clip: area.width)
-                    y += 1
-                }
-            }
-        } else {
-            grid.put(title, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: Style(.title, attributes: [.bold]), align: .center)
-            y += 2
+        var y = drawBigTitle(title, font: state.font, in: area, on: &grid) + 1
+        // The talk's scenes, as many as fit above the footer.
+        for e in state.entries where y < area.maxY - 2 {
+            guard let t = e.traces.indices.contains(e.variant) ? e.traces[e.variant] : e.traces.first else { continue }
+            let line = t.scene.title + (e.exploration == nil ? "" : " (outcome matrix)")
+            grid.put(line, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: .dim, align: .center)
+            y += 1
         }
-        y += 1
         let footer = "\(state.entries.count) scenes · S lists them · → to begin"
         grid.put(footer, x: max(0, area.maxX - TextWidth.width(of: footer)), y: area.maxY - 1, style: .dim, clip: area.width)
         if let notice = state.notice { grid.put(notice, x: area.x, y: area.maxY - 1, style: .dim, clip: area.width / 3) }
@@ -157,4 +136,22 @@ struct SceneList {
         grid.put("go to scene: \(state.sceneNumber)▏", x: inner.x + 1, y: inner.maxY - 1, style: .key, clip: inner.width - 2)
         return v.ascii ? grid.asciiFallback() : grid
     }
+}
+
+/// A title in FIGlet letters, centred, when it fits in half the area; else in bold. Returns the
+/// row after it.
+func drawBigTitle(_ title: String, font: FigletFont?, in area: Rect, on grid: inout Grid) -> Int {
+    var y = area.y + 1
+    if let font, let blocks = font.wrap(title, width: area.width), blocks.count * font.height <= area.height / 2 {
+        for block in blocks {
+            let w = block.map(\.count).max() ?? 0
+            for row in block {
+                grid.put(row, x: area.x + max(0, (area.width - w) / 2), y: y, style: .title, clip: area.width)
+                y += 1
+            }
+        }
+        return y
+    }
+    grid.put(title, x: area.x, y: y, style: Style(.title, attributes: [.bold]), clip: area.width, truncation: .ellipsis)
+    return y + 2
 }
