@@ -2,6 +2,7 @@ import ArgumentParser
 import BuiltinScenes
 import Export
 import Glibc
+import MemoryModel
 import SceneLanguage
 import StepEngine
 
@@ -30,15 +31,53 @@ struct Run: ParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .text
 
+    @Option(help: ArgumentHelp("Compare with another run of the scene: a variant, or KEY=VALUE[,KEY=VALUE…] on top of this variant.",
+                               valueName: "VARIANT|SETTINGS"))
+    var compare: String?
+
     func run() throws {
         try exiting { () throws(CLIFailure) in
             let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides(), command: "'rmpviz run'")
             var out = OutputBuffer()
+            if let compare {
+                let other = try Run.otherSide(of: trace, compare)
+                let comparison = RunComparison(left: trace, right: other)
+                switch format {
+                case .text: CompareReport.text(comparison) { out.line($0) }
+                case .json: CompareReport.json(comparison) { out.line($0) }
+                }
+                out.flush()
+                return
+            }
             switch format {
             case .text: RunReport.text(trace) { out.line($0) }
             case .json: RunReport.json(trace) { out.line($0) }
             }
             out.flush()
+        }
+    }
+
+    /// The right side of `--compare`: a variant by name, or settings on top of the left's variant.
+    static func otherSide(of left: Trace, _ text: String) throws(CLIFailure) -> Trace {
+        let scene = left.scene
+        if let i = scene.variants.firstIndex(where: { $0.name == text }) { return Engine.run(scene, variant: i) }
+        let nowhere = SourceLocation(line: 0, column: 0)
+        var settings: [Setting] = []
+        for pair in text.split(separator: ",").map(String.init) {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let key = SettingKey(rawValue: parts[0]) else {
+                let names = scene.variants.map(\.name)
+                throw CLIFailure(status: 64, message: "rmpviz: --compare \(text): not a variant"
+                                 + (names.isEmpty ? "" : " (\(names.joined(separator: ", ")))") + " nor KEY=VALUE settings"
+                                 + Suggest.didYouMean(text, in: names + SettingKey.allCases.map(\.rawValue)))
+            }
+            if let problem = key.problem(with: parts[1]) { throw CLIFailure(status: 64, message: "rmpviz: --compare \(pair): \(problem)") }
+            settings.append(Setting(key: key, value: parts[1], location: nowhere))
+        }
+        switch scene.applying(scene.overrides + settings) {
+        case .success(let s): return Engine.run(s, variant: left.variantIndex)
+        case .failure(let d):
+            throw CLIFailure(status: 65, message: d.map { "rmpviz: --compare \(text): line \($0.location.line): \($0.message)" }.joined(separator: "\n"))
         }
     }
 }

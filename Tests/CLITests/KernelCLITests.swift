@@ -156,3 +156,21 @@ private let inPlace = """
         #expect(r.out.contains("kernel mainline"), "\(format) names the kernel")
     }
 }
+
+/// `run --compare`: the step of first divergence and a JSON ending with `diverges_at`.
+@Test func runCompareFindsTheFirstDivergence() throws {
+    let r = try BinaryRunner.run(["run", "ghcb-upm", "--variant", "keep", "--compare", "mainline", "--format", "json"])
+    expectStatus(r, 0)
+    let end = try #require(jsonLines(r).last)
+    let at = try #require(end["diverges_at"] as? [String: Any])
+    #expect(int(at["step"]) == 3, "the VMM's conversion (discard on one side only)")
+    #expect((end["left"] as? [String: Any])?["ending"] as? String == "double-allocation")
+    #expect((end["right"] as? [String: Any])?["ending"] as? String == "lost-write")
+    let same = try BinaryRunner.run(["run", "ghcb-upm", "--variant", "keep", "--compare", "keep", "--format", "json"])
+    #expect(try #require(jsonLines(same).last)["diverges_at"] is NSNull)
+    let bad = try BinaryRunner.run(["run", "ghcb-upm", "--compare", "kep"])
+    expectStatus(bad, 64)
+    #expect(bad.err.contains("did you mean 'keep'?"), bad.summary)
+    let upm = try BinaryRunner.run(["run", "ghcb-upm", "--compare", "upm=off"])
+    expectStatus(upm, 65)
+}
