@@ -61,43 +61,94 @@ public struct RunComparison: Sendable {
     public init(left: Trace, right: Trace) {
         self.left = left
         self.right = right
-        var found: (step: Int, action: Int, differences: [RowDifference], outcomes: (left: [String], right: [String]))?
-        var perStep: [[RowDifference]] = []
-        for s in 0..<left.stepCount {
+        divergence = RunComparison.firstDivergence(left, right)
+        stepDifferences = (0..<left.stepCount).map { s in
             let l = left.actions(ofStep: s), r = right.actions(ofStep: s)
-            if found == nil {
-                for i in 0..<max(l.count, r.count) {
-                    let li = l.isEmpty ? l.lowerBound - 1 : min(l.lowerBound + i, l.upperBound - 1)
-                    let ri = r.isEmpty ? r.lowerBound - 1 : min(r.lowerBound + i, r.upperBound - 1)
-                    let diffs = RunComparison.differences(left.world(after: li), right.world(after: ri))
-                    let lo = i < l.count ? left.outcomes(of: l.lowerBound + i).map { $0.outcome.kind.rawValue } : []
-                    let ro = i < r.count ? right.outcomes(of: r.lowerBound + i).map { $0.outcome.kind.rawValue } : []
-                    if !diffs.isEmpty || lo != ro || l.isEmpty != r.isEmpty {
-                        found = (s, i, diffs, (lo, ro))
-                        break
-                    }
-                }
-            }
             let le = l.isEmpty ? max(-1, l.lowerBound - 1) : l.upperBound - 1
             let re = r.isEmpty ? max(-1, r.lowerBound - 1) : r.upperBound - 1
-            perStep.append(RunComparison.differences(left.world(after: le), right.world(after: re)))
+            return RunComparison.differences(left.world(after: le), right.world(after: re))
         }
-        divergence = found
-        stepDifferences = perStep
+    }
+
+    /// Walks both runs forward together, comparing after each aligned pair of actions only the gfns
+    /// those actions touched: the cost follows the writes, not the size of the world.
+    static func firstDivergence(_ left: Trace, _ right: Trace)
+        -> (step: Int, action: Int, differences: [RowDifference], outcomes: (left: [String], right: [String]))? {
+        var l = TraceCursor(trace: left, at: -1), r = TraceCursor(trace: right, at: -1)
+        let start = differences(l.world, r.world)
+        if !start.isEmpty { return (0, 0, start, ([], [])) }
+        let g = l.world.geometry
+        var touched: [Int] = []
+        for s in 0..<left.stepCount {
+            let la = left.actions(ofStep: s), ra = right.actions(ofStep: s)
+            if la.isEmpty != ra.isEmpty { return (s, 0, [], ([], [])) }
+            for i in 0..<max(la.count, ra.count) {
+                touched.removeAll(keepingCapacity: true)
+                func note(_ cursor: inout TraceCursor, _ range: Range<Int>) -> [String] {
+                    guard i < range.count else { return [] }
+                    let a = range.lowerBound + i
+                    cursor.move(to: a)
+                    for w in cursor.trace.writes(of: a) {
+                        switch w {
+                        case .page(let slot, _, _): touched.append(Int(slot))
+                        case .frame(_, let b, let after):
+                            for gfn in [b.owner.gfn, after.owner.gfn, b.assigned ? b.rmpGFN : nil].compactMap({ $0 }) {
+                                if let slot = g.slot(ofGFN: gfn) { touched.append(slot) }
+                            }
+                        default: break
+                        }
+                    }
+                    return cursor.trace.outcomes(of: a).map { $0.outcome.kind.rawValue }
+                }
+                let lo = note(&l, la), ro = note(&r, ra)
+                var diffs: [RowDifference] = []
+                for slot in touched where !sameView(l.world, r.world, slot: slot) {
+                    diffs += rowDifferences(l.world, r.world, slot: slot)
+                }
+                // A gfn touched twice is listed once, in gfn order.
+                var seen = Set<String>()
+                diffs = diffs.filter { seen.insert("\($0.gfn) \($0.field)").inserted }.sorted { $0.gfn < $1.gfn }
+                if !diffs.isEmpty || lo != ro { return (s, i, diffs, (lo, ro)) }
+            }
+        }
+        return nil
+    }
+
+    static func rowDifferences(_ a: World, _ b: World, slot s: Int) -> [RowDifference] {
+        if sameView(a, b, slot: s) { return [] }
+        let x = GfnView(world: a, slot: s), y = GfnView(world: b, slot: s)
+        guard x != y else { return [] }
+        let g = a.geometry
+        return zip(x.fields, y.fields).filter { $0.value != $1.value }.map { fx, fy in
+            RowDifference(gfn: g.gfn(ofSlot: s), page: g.name(ofSlot: s), field: fx.name, left: fx.value, right: fy.value)
+        }
+    }
+
+    /// `GfnView` equality without building its text: the common case, two gfns alike.
+    static func sameView(_ a: World, _ b: World, slot s: Int) -> Bool {
+        let p = a.pages[s], q = b.pages[s]
+        func frame(_ w: World, _ f: Int32) -> FrameState? {
+            guard f >= 0 else { return nil }
+            var e = w.frames[Int(f)]
+            e.owner = .free  // the owner is the fd and gfn, the same on both sides when the rest is
+            return e
+        }
+        func npt(_ x: GuestPageState) -> Int {
+            guard let e = x.npt else { return 0 }
+            return (e.kind == .private ? 4 : 0) + (e.frame == x.sharedFrame ? 1 : e.frame == x.privateFrame ? 2 : 3)
+        }
+        return p.attribute == q.attribute && p.guestView == q.guestView && p.orphans == q.orphans
+            && p.pending?.kind == q.pending?.kind
+            && (p.pending.map { $0.failed || $0.refused } ?? false) == (q.pending.map { $0.failed || $0.refused } ?? false)
+            && npt(p) == npt(q)
+            && frame(a, p.sharedFrame) == frame(b, q.sharedFrame) && frame(a, p.privateFrame) == frame(b, q.privateFrame)
     }
 
     /// The gfn-aligned differences between two worlds of the same layout.
     public static func differences(_ a: World, _ b: World) -> [RowDifference] {
         let g = a.geometry
         var out: [RowDifference] = []
-        for rank in 0..<g.slotCount {
-            let s = g.slot(atGFNRank: rank)
-            let x = GfnView(world: a, slot: s), y = GfnView(world: b, slot: s)
-            guard x != y else { continue }
-            for (fx, fy) in zip(x.fields, y.fields) where fx.value != fy.value {
-                out.append(RowDifference(gfn: g.gfn(ofSlot: s), page: g.name(ofSlot: s), field: fx.name, left: fx.value, right: fy.value))
-            }
-        }
+        for rank in 0..<g.slotCount { out += rowDifferences(a, b, slot: g.slot(atGFNRank: rank)) }
         return out
     }
 }

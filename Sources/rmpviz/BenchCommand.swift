@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
         benchCheckBuiltins(&results)
         benchParseLarge(&results)
         benchBigScene(&results)
+        benchCompare(&results)
         benchViewer(&results)
         benchExports(&results)
         print(results.table)

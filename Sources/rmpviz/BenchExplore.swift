@@ -48,3 +48,24 @@ extension BenchScenes {
         return lines.joined(separator: "\n") + "\n"
     }
 }
+
+extension Bench {
+    /// `run --compare` on two 786,432-action runs (262,144 pages, thread kernel, discard on) that
+    /// never differ: the search walks both to the end. Target: the first divergence in under 1 s.
+    func benchCompare(_ r: inout BenchResults) {
+        let text = """
+            title "262,144 pages, compared"
+            config kernel thread
+            config discard-on-convert on
+            pfns 0x100000..0x140fff
+            page big gfn=0x0..0x3ffff shared
+            step "The VMM converts everything"
+              vmm convert big private
+            """
+        guard case .success(let s) = parseScene(text, path: "big-compare.scene") else { return r.note("the compare scene did not parse") }
+        let a = Engine.run(s, variant: nil), b = Engine.run(s, variant: nil)
+        var c: RunComparison?
+        let t = measure { c = RunComparison(left: a, right: b) }
+        r.add("run --compare: two \(a.actionCount)-action runs walked to the end (\(c?.divergence == nil ? "no divergence" : "diverged"))", t, limit: 1.0)
+    }
+}
