@@ -70,7 +70,7 @@ public final class Explorer {
         self.scene = scene
         self.config = config
         lanes = scene.lanes.map(\.steps)
-        executor = StepExecutor(slotCount: World(layout: scene.layout, config: config).geometry.slotCount)
+        executor = StepExecutor(slotCount: scene.layout.pages.reduce(0) { $0 + $1.count })
         self.shouldStop = shouldStop
         self.progress = progress
     }

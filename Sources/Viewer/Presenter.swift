@@ -107,7 +107,8 @@ public struct PresenterState: Sendable {
         viewer.handle(key)
         if KeyMap.action(for: key) == .nextKernel {
             // The scene keeps its new kernel when the talk moves on and comes back.
-            entries[current] = PresentEntry(traces: viewer.traces, variant: entries[current].variant)
+            entries[current] = PresentEntry(traces: viewer.traces, variant: entries[current].variant,
+                                            exploration: entries[current].exploration)
         }
     }
 

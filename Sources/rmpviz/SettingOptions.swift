@@ -19,18 +19,13 @@ struct SettingOptions: ParsableArguments {
 
     /// The settings in the order they apply: the kernel first, then each `--set`.
     func overrides() throws(CLIFailure) -> [Setting] {
-        var out: [Setting] = []
         let nowhere = SourceLocation(line: 0, column: 0)
-        if let kernel {
-            guard let problem = SettingKey.kernel.problem(with: kernel) else {
-                out.append(Setting(key: .kernel, value: kernel, location: nowhere))
-                return try out + sets(nowhere)
-            }
-            let names = Kernel.allCases.map(\.rawValue)
+        guard let kernel else { return try sets(nowhere) }
+        if let problem = SettingKey.kernel.problem(with: kernel) {
             throw CLIFailure(status: 64, message: "rmpviz: --kernel \(kernel): \(problem)"
-                             + Suggest.didYouMean(kernel, in: names))
+                             + Suggest.didYouMean(kernel, in: Kernel.allCases.map(\.rawValue)))
         }
-        return try sets(nowhere)
+        return try [Setting(key: .kernel, value: kernel, location: nowhere)] + sets(nowhere)
     }
 
     private func sets(_ nowhere: SourceLocation) throws(CLIFailure) -> [Setting] {

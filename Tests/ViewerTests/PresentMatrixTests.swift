@@ -50,4 +50,14 @@ import Viewer
         p.handle(.char("{"), now: 9)
         #expect(p.matrix == nil, "a scene entry has no matrix")
     }
+
+    /// K on a matrix entry's title card re-runs its scene; the entry keeps its matrix.
+    @Test func theKernelKeyKeepsAnEntrysMatrix() throws {
+        var p = try Self.presenter()
+        p.handle(.char("}"), now: 1)
+        p.handle(.char("K"), now: 2)
+        p.handle(.char("{"), now: 3)
+        p.handle(.char("}"), now: 4)
+        #expect(p.matrix != nil, "coming back to the entry shows its matrix")
+    }
 }
