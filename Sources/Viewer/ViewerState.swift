@@ -39,8 +39,8 @@ public enum HistoryTarget: Hashable, Sendable {
 public struct ViewerState: Sendable {
     public internal(set) var traces: [Trace]
     public internal(set) var variant: Int
-    public internal(set) var cursor: TraceCursor
-    public internal(set) var width: Int
+    public internal(set) var cursor: TraceCursor { didSet { refreshNarrationLines() } }
+    public internal(set) var width: Int { didSet { refreshNarrationLines() } }
     public internal(set) var height: Int
     public internal(set) var focus = TableKind.rmp
     public internal(set) var selection = [0, 0, 0, 0]
@@ -75,6 +75,7 @@ public struct ViewerState: Sendable {
         cursor = TraceCursor(trace: traces[self.variant], at: 0)
         self.width = width
         self.height = height
+        refreshNarrationLines()
         followActivePage()
     }
 
@@ -93,10 +94,27 @@ public struct ViewerState: Sendable {
     }
 
     /// Lines the narration box needs for the current step at this width: the same for every action
-    /// of a step, so the tables do not jump while stepping through it. The action's title, its
-    /// summary and page line (two lines each), the most outcome lines any action of the step raises,
-    /// and the step's `say` text.
-    var narrationLines: Int {
+    /// of a step, so the tables do not jump while stepping through it. Kept with the run, step and
+    /// width it was measured for: the layout is asked for several times a key, the wrapping once.
+    var narrationLines: Int { narrationMeasure.lines }
+    private var narrationMeasure = NarrationMeasure()
+
+    struct NarrationMeasure: Sendable {
+        var run: ObjectIdentifier?
+        var step = -1
+        var width = -1
+        var lines = 0
+    }
+
+    private mutating func refreshNarrationLines() {
+        let run = ObjectIdentifier(trace)
+        guard narrationMeasure.run != run || narrationMeasure.step != step || narrationMeasure.width != width else { return }
+        narrationMeasure = NarrationMeasure(run: run, step: step, width: width, lines: measureNarration())
+    }
+
+    /// The action's title, its summary and page line (two lines each), the most outcome lines any
+    /// action of the step raises, and the step's `say` text.
+    private func measureNarration() -> Int {
         let inner = max(10, width - 4)
         let range = trace.actions(ofStep: step)
         var outcomeLines = 0

@@ -68,3 +68,23 @@ import Viewer
         #expect(p.current == 2, "no scene 99: nothing moves")
     }
 }
+
+/// The narration's measure follows the step, the variant and the width: a state that got somewhere
+/// by keys lays out like one opened there.
+@Test(arguments: [(100, 30), (120, 35), (80, 23)])
+func theLayoutFollowsTheStepAndTheSize(width: Int, height: Int) throws {
+    var moved = try Fixture.state("ghcb-upm", width: 160, height: 45)
+    moved.handle(.char("v"))
+    moved.handle(.char("G"))
+    moved.handle(.resize(width: width, height: height))
+    var fresh = try Fixture.state("ghcb-upm", variant: 1, width: width, height: height)
+    fresh.jump(to: fresh.trace.actionCount - 1)
+    #expect(moved.layout.narration == fresh.layout.narration, "at \(width)×\(height)")
+    #expect(moved.render().text == fresh.render().text)
+    // Each step of the run lays out as its own measure says, whichever way it was reached.
+    var back = fresh
+    back.handle(.char("g"))
+    var first = try Fixture.state("ghcb-upm", variant: 1, width: width, height: height)
+    first.jump(to: 0)
+    #expect(back.layout.narration == first.layout.narration)
+}
