@@ -5,18 +5,9 @@ import SceneLanguage
 /// hand out different frames: which fds back it (not with which frame), and the RMP entry and
 /// direct-map entry of each backing frame.
 public struct GfnView: Hashable, Sendable {
-    public var fields: [(name: String, value: String)]
-
-    public static func == (a: GfnView, b: GfnView) -> Bool {
-        a.fields.elementsEqual(b.fields) { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    public func hash(into h: inout Hasher) {
-        for f in fields {
-            h.combine(f.name)
-            h.combine(f.value)
-        }
-    }
+    /// The fields, in the order `values` holds them.
+    public static let names = ["shared fd", "private fd", "orphans", "attribute", "NPT", "guest view", "request"]
+    public var values: [String]
 
     init(world w: World, slot s: Int) {
         let p = w.pages[s]
@@ -26,14 +17,14 @@ public struct GfnView: Hashable, Sendable {
             let rmp = e.assigned ? "private (ASID \(e.asid), \(e.validated ? "validated" : "not validated"))" : "shared"
             return "a frame, RMP \(rmp), direct map \(e.present ? "present" : "removed"), pins \(e.pins)"
         }
-        fields = [
-            ("shared fd", frame(p.sharedFrame)),
-            ("private fd", frame(p.privateFrame)),
-            ("orphans", String(p.orphans)),
-            ("attribute", p.attribute.rawValue),
-            ("NPT", p.npt.map { "\($0.kind.rawValue), to the \($0.frame == p.sharedFrame ? "shared" : $0.frame == p.privateFrame ? "private" : "other") fd's frame" } ?? "none"),
-            ("guest view", p.guestView.rawValue),
-            ("request", p.pending.map { "\($0.kind.rawValue)\($0.failed || $0.refused ? ", failing" : "")" } ?? "none"),
+        values = [
+            frame(p.sharedFrame),
+            frame(p.privateFrame),
+            String(p.orphans),
+            p.attribute.rawValue,
+            p.npt.map { "\($0.kind.rawValue), to the \($0.frame == p.sharedFrame ? "shared" : $0.frame == p.privateFrame ? "private" : "other") fd's frame" } ?? "none",
+            p.guestView.rawValue,
+            p.pending.map { "\($0.kind.rawValue)\($0.failed || $0.refused ? ", failing" : "")" } ?? "none",
         ]
     }
 }
@@ -119,12 +110,14 @@ public struct RunComparison: Sendable {
         let x = GfnView(world: a, slot: s), y = GfnView(world: b, slot: s)
         guard x != y else { return [] }
         let g = a.geometry
-        return zip(x.fields, y.fields).filter { $0.value != $1.value }.map { fx, fy in
-            RowDifference(gfn: g.gfn(ofSlot: s), page: g.name(ofSlot: s), field: fx.name, left: fx.value, right: fy.value)
+        return GfnView.names.indices.filter { x.values[$0] != y.values[$0] }.map { i in
+            RowDifference(gfn: g.gfn(ofSlot: s), page: g.name(ofSlot: s), field: GfnView.names[i], left: x.values[i], right: y.values[i])
         }
     }
 
-    /// `GfnView` equality without building its text: the common case, two gfns alike.
+    /// `GfnView` equality without building its text: the common case, two gfns alike. It compares
+    /// the raw state the view is made of (a superset), so "same" here always means the same view;
+    /// `rowDifferences` builds the views to say what differs.
     static func sameView(_ a: World, _ b: World, slot s: Int) -> Bool {
         let p = a.pages[s], q = b.pages[s]
         func frame(_ w: World, _ f: Int32) -> FrameState? {
