@@ -46,6 +46,9 @@ public struct PendingRequest: Sendable, Hashable {
     public var failed = false
     /// The VMM refused it (`vmm refuse`): it will fail at `kvm resume`.
     public var refused = false
+
+    /// It will fail at `kvm resume`, for either reason.
+    public var willFail: Bool { failed || refused }
 }
 
 /// A nested page table entry: the frame and whether it maps it private (C-bit set) or shared.

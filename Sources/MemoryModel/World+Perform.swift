@@ -226,7 +226,7 @@ extension World {
         for rank in 0..<geometry.slotCount {
             let s = Int32(geometry.slot(atGFNRank: rank))
             guard let req = pages[Int(s)].pending else { continue }
-            let failed = req.failed || req.refused
+            let failed = req.willFail
             if failed, firstFailed == nil { firstFailed = (s, req) }
             updatePage(s) {
                 if !failed { $0.guestView = req.kind }

@@ -24,7 +24,7 @@ public struct GfnView: Hashable, Sendable {
             p.attribute.rawValue,
             p.npt.map { "\($0.kind.rawValue), to the \($0.frame == p.sharedFrame ? "shared" : $0.frame == p.privateFrame ? "private" : "other") fd's frame" } ?? "none",
             p.guestView.rawValue,
-            p.pending.map { "\($0.kind.rawValue)\($0.failed || $0.refused ? ", failing" : "")" } ?? "none",
+            p.pending.map { "\($0.kind.rawValue)\($0.willFail ? ", failing" : "")" } ?? "none",
         ]
     }
 }
@@ -132,7 +132,7 @@ public struct RunComparison: Sendable {
         }
         return p.attribute == q.attribute && p.guestView == q.guestView && p.orphans == q.orphans
             && p.pending?.kind == q.pending?.kind
-            && (p.pending.map { $0.failed || $0.refused } ?? false) == (q.pending.map { $0.failed || $0.refused } ?? false)
+            && p.pending?.willFail == q.pending?.willFail
             && npt(p) == npt(q)
             && frame(a, p.sharedFrame) == frame(b, q.sharedFrame) && frame(a, p.privateFrame) == frame(b, q.privateFrame)
     }

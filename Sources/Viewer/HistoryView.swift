@@ -118,7 +118,7 @@ struct HistoryView {
                 case .guest: return p.guestView.rawValue
                 default:
                     guard let r = p.pending else { return "-" }
-                    return r.kind.rawValue + (r.forwarded ? ", forwarded" : "") + (r.failed || r.refused ? ", will fail" : "")
+                    return r.kind.rawValue + (r.forwarded ? ", forwarded" : "") + (r.willFail ? ", will fail" : "")
                 }
             }
         }
