@@ -15,17 +15,10 @@ public enum ExploreReport {
         var out = ["explore \(path)" + (e.variant.map { ", variant \($0.name)" } ?? ""),
                    "\(laneCount) lane\(laneCount == 1 ? "" : "s"), \(e.interleavings) interleavings per row, "
                    + "\(states) distinct states" + (e.partial ? " — PARTIAL: stopped before the end" : "")]
-        let columns = e.columns
-        var head = ["row"] + e.over.map(\.rawValue)
-        let fixedCells = e.rows.enumerated().map { i, r in ["\(i + 1)"] + r.settings.map(\.value) }
-        var fixedWidths = head.map(\.count)
-        for cells in fixedCells { for (j, c) in cells.enumerated() { fixedWidths[j] = max(fixedWidths[j], c.count) } }
-        func outcomeCell(_ r: ExplorationRow, _ k: OutcomeKind) -> String {
-            r.invalid != nil ? "-" : cell(r.outcomes.first { $0.kind == k }?.count ?? 0, of: r.runs)
-        }
-        let widths = columns.map { k in max(k.rawValue.count, e.rows.map { outcomeCell($0, k).count }.max() ?? 0) }
+        let m = MatrixText(e)
+        let columns = m.columns, widths = m.widths
         // Pack the outcome columns into blocks that fit beside the fixed ones.
-        let fixed = fixedWidths.reduce(0) { $0 + $1 + 2 }
+        let fixed = m.fixedWidth
         var blocks: [[Int]] = [[]]
         var used = fixed
         for (j, w) in widths.enumerated() {
@@ -39,17 +32,16 @@ public enum ExploreReport {
         func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
         for block in blocks {
             out.append("")
-            head = ["row"] + e.over.map(\.rawValue)
-            var line = zip(head, fixedWidths).map { pad($0, $1) }.joined(separator: "  ")
+            var line = zip(m.head, m.fixedWidths).map { pad($0, $1) }.joined(separator: "  ")
             for j in block { line += "  " + pad(columns[j].rawValue, widths[j]) }
             out.append(trimmed(line))
             for (i, r) in e.rows.enumerated() {
-                var row = zip(fixedCells[i], fixedWidths).map { pad($0, $1) }.joined(separator: "  ")
+                var row = zip(m.fixed[i], m.fixedWidths).map { pad($0, $1) }.joined(separator: "  ")
                 if r.invalid != nil {
                     row += "  invalid (below)"
                 } else {
                     if columns.isEmpty { row += "  no outcome raised" }
-                    for j in block { row += "  " + pad(outcomeCell(r, columns[j]), widths[j]) }
+                    for j in block { row += "  " + pad(m.cells[i][j], widths[j]) }
                 }
                 out.append(trimmed(row))
             }

@@ -40,6 +40,8 @@ public enum ExploreKeyMap {
 /// witness opened in the viewer. Pure, like the viewer.
 public struct ExploreState: Sendable {
     public let exploration: Exploration
+    /// The matrix's cells and widths, made once: the exploration never changes under the view.
+    let matrixText: MatrixText
     public let path: String
     public private(set) var row = 0
     public private(set) var column = 0
@@ -54,13 +56,14 @@ public struct ExploreState: Sendable {
 
     public init(exploration: Exploration, path: String, width: Int, height: Int) {
         self.exploration = exploration
+        matrixText = MatrixText(exploration)
         self.path = path
         self.width = width
         self.height = height
     }
 
     /// The matrix's outcome columns, most severe first.
-    public var columns: [OutcomeKind] { exploration.columns }
+    public var columns: [OutcomeKind] { matrixText.columns }
 
     public mutating func handle(_ key: Key) {
         if case .resize(let w, let h) = key {
@@ -150,18 +153,10 @@ public struct ExploreState: Sendable {
 
     private func drawMatrix(on grid: inout Grid) {
         let e = exploration
-        let cols = columns
-        let fixedHead = ["row"] + e.over.map(\.rawValue)
-        var fixedWidths = fixedHead.map(\.count)
-        for (i, r) in e.rows.enumerated() {
-            for (j, c) in (["\(i + 1)"] + r.settings.map(\.value)).enumerated() { fixedWidths[j] = max(fixedWidths[j], c.count) }
-        }
-        func cellText(_ r: ExplorationRow, _ k: OutcomeKind) -> String {
-            r.invalid != nil ? "invalid" : Exploration.cell(r.outcomes.first { $0.kind == k }?.count ?? 0, of: r.runs)
-        }
-        let widths = cols.map { k in max(k.rawValue.count, e.rows.map { cellText($0, k).count }.max() ?? 0) }
+        let m = matrixText
+        let cols = m.columns, widths = m.widths, fixedWidths = m.fixedWidths
         // Scroll horizontally so the selected column is visible.
-        let fixed = fixedWidths.reduce(0) { $0 + $1 + 2 }
+        let fixed = m.fixedWidth
         var firstColumn = 0
         while firstColumn < column,
               fixed + widths[firstColumn...column].reduce(0, { $0 + $1 + 2 }) > width { firstColumn += 1 }
@@ -180,11 +175,11 @@ public struct ExploreState: Sendable {
                 x += widths[j] + 2
             }
         }
-        drawLine(y: top, fixedCells: fixedHead, cells: cols.map { ($0.rawValue, false) }, style: Style(.header, attributes: [.bold]))
+        drawLine(y: top, fixedCells: m.head, cells: cols.map { ($0.rawValue, false) }, style: Style(.header, attributes: [.bold]))
         for i in firstRow..<min(e.rows.count, firstRow + capacity) {
             let r = e.rows[i]
-            let cells = cols.enumerated().map { j, k in (cellText(r, k), i == row && j == column) }
-            drawLine(y: top + 1 + i - firstRow, fixedCells: ["\(i + 1)"] + r.settings.map(\.value), cells: cells,
+            let cells = m.cells[i].enumerated().map { j, c in (c, i == row && j == column) }
+            drawLine(y: top + 1 + i - firstRow, fixedCells: m.fixed[i], cells: cells,
                      style: i == row ? .highlight : (r.invalid != nil ? .dim : .normal))
         }
         // The selected cell and row, in words.
