@@ -87,7 +87,7 @@ import Testing
     @Test func theMatrixInATerminal() throws {
         let t = try TmuxViewer.start(["explore", "ghcb-race", "--over", "kernel"], width: 120, height: 35)
         defer { t.killServer() }
-        #expect(t.wait(forText: "row  kernel", seconds: 10))
+        #expect(t.wait(forText: "row  kernel", seconds: 30))
         #expect(t.capture().contains("Enter witness"))
         try t.press("Enter")
         #expect(t.wait(forText: "RMP table"), "Enter opens the witness in the viewer")

@@ -281,13 +281,13 @@ private func atomicWrite(_ text: String, to path: String) throws {
         let t = try TmuxViewer.start(["present"] + arguments)
         let scenes = TalkDeck.runs.count
         if arguments.first == "talk" {
-            guard t.wait(for: "the deck's cover", seconds: 10, { $0.contains("\(scenes) scenes · S lists them") }) else {
+            guard t.wait(for: "the deck's cover", seconds: 30, { $0.contains("\(scenes) scenes · S lists them") }) else {
                 t.killServer()
                 throw Failed()
             }
             try t.press("Right")
         }
-        guard t.wait(for: "the first title card", seconds: 10, { $0.contains("scene 1/\(scenes)") && $0.contains("→ to begin") }) else {
+        guard t.wait(for: "the first title card", seconds: 30, { $0.contains("scene 1/\(scenes)") && $0.contains("→ to begin") }) else {
             t.killServer()
             throw Failed()
         }
@@ -402,7 +402,7 @@ private func atomicWrite(_ text: String, to path: String) throws {
         let path = try folder.write("watched.scene", original)
         let t = try TmuxViewer.start([path, "--watch"])
         defer { t.killServer() }
-        guard t.wait(for: "the first frame", seconds: 10, { $0.contains("RMP table") && $0.contains("step 1/8") }) else { throw Failed() }
+        guard t.wait(for: "the first frame", seconds: 30, { $0.contains("RMP table") && $0.contains("step 1/8") }) else { throw Failed() }
         try t.type("]]")
         t.wait(forText: "step 3/8")
         let oldSay = "KVM_SET_MEMORY_ATTRIBUTES makes the gfn private"

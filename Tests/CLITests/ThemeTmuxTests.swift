@@ -8,7 +8,7 @@ import Testing
     @Test func theProjectorThemePaintsEveryCellWhite() throws {
         let t = try TmuxViewer.start(["ghcb-upm", "--theme", "projector"], width: 120, height: 35, colors: true)
         defer { t.killServer() }
-        #expect(t.wait(forText: "RMP table", seconds: 10))
+        #expect(t.wait(forText: "RMP table", seconds: 30))
         let styled = (try? t.tmux(["capture-pane", "-e", "-p", "-t", TmuxViewer.session]).stdout) ?? ""
         let rows = styled.split(separator: "\n", omittingEmptySubsequences: false).prefix(35)
         #expect(!styled.contains("\u{1B}[49m"), "a cell on the terminal's default background")

@@ -91,7 +91,7 @@ struct TmuxViewer {
         return nil
     }
 
-    /// Starts `rmpviz ARGS; echo EXIT=$?; sleep 5` in a detached 160×45 session, on a socket of its own
+    /// Starts `rmpviz ARGS; echo EXIT=$?; sleep 30` in a detached 160×45 session, on a socket of its own
     /// (unique per start, so that tests never share or kill each other's servers). `directory` is the
     /// working directory of the program.
     static func start(_ arguments: [String] = [], width: Int = 160, height: Int = 45, directory: String? = nil,
@@ -107,7 +107,7 @@ struct TmuxViewer {
         t.killServer()
         // The test runner may set NO_COLOR; a test of colours unsets it for the program.
         let command = (["env"] + (colors ? ["-u", "NO_COLOR"] : []) + ["LANG=C.UTF-8", "TERM=xterm-256color", binary.path] + arguments).map(shellQuote).joined(separator: " ")
-            + "; echo EXIT=$?; sleep 5"
+            + "; echo EXIT=$?; sleep 30"
         var newSession = ["new-session", "-d", "-s", Self.session, "-x", String(width), "-y", String(height)]
         if let directory { newSession += ["-c", directory] }
         let r = try t.tmux(newSession + [command])
@@ -141,7 +141,7 @@ struct TmuxViewer {
 
     /// Polls the pane until `condition` holds (up to `seconds`); records the last screen if it never does.
     @discardableResult
-    func wait(for what: String, seconds: Double = 5, sourceLocation: Testing.SourceLocation = #_sourceLocation,
+    func wait(for what: String, seconds: Double = 20, sourceLocation: Testing.SourceLocation = #_sourceLocation,
               _ condition: (String) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = capture()
@@ -157,7 +157,7 @@ struct TmuxViewer {
     }
 
     @discardableResult
-    func wait(forText text: String, seconds: Double = 5, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
+    func wait(forText text: String, seconds: Double = 20, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
         wait(for: "'\(text)'", seconds: seconds, sourceLocation: sourceLocation) { $0.contains(text) }
     }
 

@@ -14,7 +14,7 @@ import Glibc
     /// Opens the default scene and waits for its first frame.
     private func open(_ arguments: [String] = []) throws -> TmuxViewer {
         let t = try TmuxViewer.start(arguments)
-        guard t.wait(for: "the first frame", seconds: 10, { $0.contains("RMP table") && $0.contains("private fd") }) else {
+        guard t.wait(for: "the first frame", seconds: 30, { $0.contains("RMP table") && $0.contains("private fd") }) else {
             t.killServer()
             throw Failed()
         }
