@@ -1,6 +1,6 @@
 import MemoryModel
 
-/// Parses a deck (scene-format.md, Decks): `title STRING` at most once, then `scene PATH [variant=NAME]`
+/// Parses a deck (scene-format.md, Decks): `title STRING` at most once, then `scene PATH [variant=NAME] [compare=SIDE]`
 /// and `explore PATH [variant=NAME] [over=KEY,…]` lines. Paths are kept as written; finding the files is the executable's work.
 public func parseDeck(_ text: String, path: String) -> Result<Deck, Diagnostics> {
     parseDeck(bytes: Array(text.utf8), path: path)
@@ -61,10 +61,11 @@ private struct DeckParser {
 
     private mutating func scene(_ tokens: [Token], line: Int) {
         var variant: String?
+        var compare: (String, SourceLocation)?
         let isExplore = tokens[0].text == "explore"
         var over: [SettingKey]? = isExplore ? [] : nil
         var ok = true
-        let allowed = isExplore ? ["variant", "over"] : ["variant"]
+        let allowed = isExplore ? ["variant", "over"] : ["variant", "compare"]
         for t in tokens.dropFirst() where t.kind == .option {
             if !allowed.contains(t.text) {
                 sink.error("unknown option \(quoted(t.text))" + Suggest.didYouMean(t.text, in: allowed)
@@ -84,6 +85,14 @@ private struct DeckParser {
                     keys.append(key)
                 }
                 over = keys
+            } else if t.text == "compare" {
+                if compare != nil || t.value.isEmpty {
+                    sink.error(t.value.isEmpty ? "compare= needs a variant's name or KEY=VALUE settings" : "option 'compare' given twice",
+                               at: t.valueLocation(line: line))
+                    ok = false
+                } else {
+                    compare = (t.value, t.valueLocation(line: line))
+                }
             } else if variant != nil {
                 sink.error("option 'variant' given twice", at: t.location(line: line))
                 ok = false
@@ -99,7 +108,8 @@ private struct DeckParser {
             sink.error("'scene' needs a file name, found an empty string", at: arg.location(line: line))
             return
         }
-        entries.append(Deck.Entry(reference: arg.text, variant: variant, explore: over, location: arg.location(line: line)))
+        entries.append(Deck.Entry(reference: arg.text, variant: variant, explore: over, compare: compare?.0,
+                                  location: arg.location(line: line), compareLocation: compare?.1))
     }
 
     private mutating func single(_ tokens: [Token], line: Int, needs: String) -> Token? {

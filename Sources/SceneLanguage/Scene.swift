@@ -210,12 +210,20 @@ public struct Deck: Sendable, Hashable {
         public var variant: String?
         /// Set for an `explore` line: the settings to explore over (possibly none).
         public var explore: [SettingKey]?
+        /// Set for `scene … compare=SIDE`: the right side of a comparison, as written (a variant's
+        /// name or KEY=VALUE settings), read against the scene once it is loaded.
+        public var compare: String?
         public var location: SourceLocation
-        public init(reference: String, variant: String? = nil, explore: [SettingKey]? = nil, location: SourceLocation) {
+        /// Where `compare=`'s value is, for a diagnostic about it once the scene is read.
+        public var compareLocation: SourceLocation?
+        public init(reference: String, variant: String? = nil, explore: [SettingKey]? = nil, compare: String? = nil,
+                    location: SourceLocation, compareLocation: SourceLocation? = nil) {
             self.reference = reference
             self.variant = variant
             self.explore = explore
+            self.compare = compare
             self.location = location
+            self.compareLocation = compareLocation
         }
     }
 

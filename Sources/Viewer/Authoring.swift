@@ -18,6 +18,7 @@ extension ViewerState {
         cursor = TraceCursor(trace: t, at: target)
         diagnostics = []
         if case .history = mode { mode = .tables }
+        rebuildComparison()
         followActivePage()
         message = "reloaded \(t.scene.path)"
     }
@@ -63,16 +64,31 @@ public enum FitCheck {
         let layout = state.layout
         if layout.tooSmall { return ["the screen is below \(ViewerLayout.minWidth)×\(ViewerLayout.minHeight)"] }
         let grid = state.render()
+        guard state.compared != nil else {
+            return problems(grid, tables: layout.tables, narration: layout.narration, top: layout.top, side: "")
+        }
+        // A comparison: each side's tables and narration, then the shared lines.
+        let cl = state.compareLayout
         var out: [String] = []
-        for kind in TableKind.allCases where kind.rawValue < layout.tables.count {
-            let r = layout.tables[kind.rawValue]
+        for (i, side) in cl.sides.enumerated() {
+            out += problems(grid, tables: side.tables, narration: side.narration, top: nil, side: i == 0 ? "left " : "right ")
+        }
+        if let cut = ellipsisText(grid, in: cl.top) { out.append("top line: text cut off: \(cut)") }
+        if let cut = ellipsisText(grid, in: cl.divergence) { out.append("divergence line: text cut off: \(cut)") }
+        return out
+    }
+
+    private static func problems(_ grid: Grid, tables: [Rect], narration: Rect, top: Rect?, side: String) -> [String] {
+        var out: [String] = []
+        for kind in TableKind.allCases where kind.rawValue < tables.count && tables[kind.rawValue].width > 0 {
+            let r = tables[kind.rawValue]
             let header = grid.rowText(r.y + 1)
             let missing = headers(kind).filter { !header.contains($0) }
-            if !missing.isEmpty { out.append("\(kind.title): columns cut (\(missing.joined(separator: ", ")))") }
-            if let cut = ellipsisText(grid, in: r.inset(by: 1)) { out.append("\(kind.title): text cut off: \(cut)") }
+            if !missing.isEmpty { out.append("\(side)\(kind.title): columns cut (\(missing.joined(separator: ", ")))") }
+            if let cut = ellipsisText(grid, in: r.inset(by: 1)) { out.append("\(side)\(kind.title): text cut off: \(cut)") }
         }
-        if let cut = ellipsisText(grid, in: layout.narration.inset(by: 1)) { out.append("narration: text cut off: \(cut)") }
-        if let cut = ellipsisText(grid, in: layout.top) { out.append("top line: text cut off: \(cut)") }
+        if let cut = ellipsisText(grid, in: narration.inset(by: 1)) { out.append("\(side)narration: text cut off: \(cut)") }
+        if let top, let cut = ellipsisText(grid, in: top) { out.append("top line: text cut off: \(cut)") }
         return out
     }
 

@@ -45,6 +45,8 @@ public enum ViewerAction: Hashable, Sendable {
     /// Enter: go to the typed step number, or open the page history of the selected row.
     case enter
     case nextVariant, previousVariant
+    /// Open (or close) the comparison with the next variant; cycle what the right side is.
+    case toggleCompare, cycleCompare
     /// Re-run the scene under the next kernel (thread → v5 → mainline), keeping the position.
     case nextKernel
     case focusNext, focusPrevious
@@ -84,9 +86,13 @@ public enum KeyMap {
                    help: "a number, then Enter: go to step N", footer: nil),
         KeyBinding(keys: [.char("v")], action: .nextVariant, help: "next variant (same step)", footer: "v variant"),
         KeyBinding(keys: [.char("V")], action: .previousVariant, help: "previous variant", footer: nil),
+        KeyBinding(keys: [.char("c")], action: .toggleCompare,
+                   help: "compare side by side with the next variant (again: close)", footer: "c compare"),
+        KeyBinding(keys: [.char("C")], action: .cycleCompare,
+                   help: "in a comparison: the right side becomes the next variant, then each kernel", footer: nil),
         KeyBinding(keys: [.char("K")], action: .nextKernel, help: "re-run under the next kernel (same step)",
                    footer: "K kernel"),
-        KeyBinding(keys: [.tab], action: .focusNext, help: "focus the next table", footer: "Tab table"),
+        KeyBinding(keys: [.tab], action: .focusNext, help: "focus the next table (in a narrow comparison: the other table pair)", footer: "Tab table"),
         KeyBinding(keys: [.backTab], action: .focusPrevious, help: "focus the previous table", footer: nil),
         KeyBinding(keys: [.up, .char("k")], action: .selectUp, help: "select the row above", footer: nil),
         KeyBinding(keys: [.down, .char("j")], action: .selectDown, help: "select the row below", footer: "↑↓ row"),

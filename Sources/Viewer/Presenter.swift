@@ -8,10 +8,13 @@ public struct PresentEntry: Sendable {
     public let traces: [Trace]
     public let variant: Int
     public let exploration: Exploration?
-    public init(traces: [Trace], variant: Int, exploration: Exploration? = nil) {
+    /// A `compare=` entry: the scene opens side by side with this run.
+    public let compare: CompareSide?
+    public init(traces: [Trace], variant: Int, exploration: Exploration? = nil, compare: CompareSide? = nil) {
         self.traces = traces
         self.variant = variant
         self.exploration = exploration
+        self.compare = compare
     }
 }
 
@@ -43,6 +46,7 @@ public struct PresenterState: Sendable {
               var v = ViewerState(traces: first.traces, variant: first.variant, width: width, height: height) else {
             return nil
         }
+        if let side = first.compare { v.openComparison(side) }
         v.keyLayer = PresenterKeyMap.legend
         self.entries = entries
         self.talkTitle = talkTitle
@@ -108,7 +112,7 @@ public struct PresenterState: Sendable {
         if KeyMap.action(for: key) == .nextKernel {
             // The scene keeps its new kernel when the talk moves on and comes back.
             entries[current] = PresentEntry(traces: viewer.traces, variant: entries[current].variant,
-                                            exploration: entries[current].exploration)
+                                            exploration: entries[current].exploration, compare: entries[current].compare)
         }
     }
 
@@ -173,6 +177,7 @@ public struct PresenterState: Sendable {
         guard entries.indices.contains(entry) else { return }
         let e = entries[entry]
         guard var v = ViewerState(traces: e.traces, variant: e.variant, width: viewer.width, height: viewer.height) else { return }
+        if let side = e.compare { v.openComparison(side) }
         v.ascii = viewer.ascii
         v.keyLayer = PresenterKeyMap.legend
         viewer = v
@@ -221,7 +226,8 @@ public struct PresenterState: Sendable {
             return out + "cover: \(talkTitle)\n\n\(entries.count) scenes\n\nnext: scene 1: \(entries[0].traces.first?.scene.title ?? "")\n"
         }
         out += "scene \(current + 1)/\(entries.count): \(scene.title)\n"
-        out += "\(viewer.trace.config.kernel.label)" + (viewer.trace.variant.map { ", variant \($0.name)" } ?? "") + "\n"
+        out += "\(viewer.trace.config.kernel.label)" + (viewer.trace.variant.map { ", variant \($0.name)" } ?? "")
+            + (viewer.compared.map { ", compared with \(viewer.sideName($0.trace))" } ?? "") + "\n"
         if onCard {
             out += "title card\n\n" + (scene.about.joined(separator: "\n\n"))
         } else if let m = matrix {

@@ -80,12 +80,17 @@ extension ViewerState {
         case .nextVariant: switchVariant(by: 1)
         case .nextKernel: switchKernel()
         case .previousVariant: switchVariant(by: -1)
-        case .focusNext: focus = TableKind(rawValue: (focus.rawValue + 1) % 4) ?? .rmp
-        case .focusPrevious: focus = TableKind(rawValue: (focus.rawValue + 3) % 4) ?? .rmp
+        case .focusNext, .focusPrevious:
+            // A narrow comparison shows one table pair per side: Tab moves to the other pair.
+            let pairs = compared != nil && compareLayout.tablesPerSide == 2
+            let by = pairs ? 2 : (action == .focusNext ? 1 : 3)
+            focus = TableKind(rawValue: ((pairs ? focus.rawValue / 2 * 2 : focus.rawValue) + by) % 4) ?? .rmp
+        case .toggleCompare: toggleComparison()
+        case .cycleCompare: cycleComparison()
         case .selectUp: select(focus, selection[focus.rawValue] - 1)
         case .selectDown: select(focus, selection[focus.rawValue] + 1)
-        case .selectPageUp: select(focus, selection[focus.rawValue] - layout.tableCapacity)
-        case .selectPageDown: select(focus, selection[focus.rawValue] + layout.tableCapacity)
+        case .selectPageUp: select(focus, selection[focus.rawValue] - tableCapacity)
+        case .selectPageDown: select(focus, selection[focus.rawValue] + tableCapacity)
         case .find: mode = .find(query: "")
         case .help: mode = .help(scroll: 0)
         case .back:
@@ -126,14 +131,29 @@ extension ViewerState {
 
     mutating func openHistory() {
         let row = selection[focus.rawValue]
-        let target: HistoryTarget = focus.isFrameTable ? .frame(Int32(row)) : .slot(world.geometry.slot(atGFNRank: row))
+        var frame = Int32(row)
+        if focus.isFrameTable, let c = compared {
+            // A comparison's frame rows are gfns: the history is of the left's frame in the row.
+            let map = FrameRowMap(rows: c.rows, isLeft: true, index: index, world: world, keyInDirectMap: true)
+            guard let f = map.frame(ofRow: row).frame else {
+                message = "no frame has backed \(map.key(ofRow: row)) on the left yet"
+                return
+            }
+            frame = f
+        }
+        let target: HistoryTarget = focus.isFrameTable ? .frame(frame) : .slot(world.geometry.slot(atGFNRank: row))
         mode = .history(target, scroll: historyScroll(for: target))
     }
 
     // MARK: - Mouse
 
+    /// Which table and line a screen position is on, in the layout on screen.
+    func hitTable(x: Int, y: Int) -> (table: TableKind, line: Int)? {
+        compared == nil ? layout.hit(x: x, y: y) : compareLayout.hit(x: x, y: y)
+    }
+
     mutating func click(x: Int, y: Int) {
-        guard case .tables = mode, let hit = layout.hit(x: x, y: y) else { return }
+        guard case .tables = mode, let hit = hitTable(x: x, y: y) else { return }
         focus = hit.table
         if hit.line >= 0 { select(hit.table, scroll[hit.table.rawValue] + hit.line) }
     }
@@ -144,9 +164,9 @@ extension ViewerState {
         case .history(let t, let s): mode = .history(t, scroll: max(0, s + (down ? 3 : -3)))
         case .find: break
         case .tables:
-            guard let hit = layout.hit(x: x, y: y) else { return }
+            guard let hit = hitTable(x: x, y: y) else { return }
             let t = hit.table.rawValue
-            let visible = layout.tableCapacity
+            let visible = tableCapacity
             let count = rowCount(hit.table)
             scroll[t] = min(max(0, scroll[t] + (down ? 3 : -3)), max(0, count - visible))
         }

@@ -11,15 +11,26 @@ extension ViewerState {
             drawTooSmall(on: &grid)
             return grid
         }
-        drawTop(on: &grid, layout.top)
+        let comparing = compared.flatMap { c -> ComparedRun? in
+            switch mode {
+            case .tables, .find: c
+            case .help, .history: nil
+            }
+        }
+        if let c = comparing {
+            drawComparison(c, on: &grid)
+        } else {
+            drawTop(on: &grid, layout.top)
+        }
         switch mode {
         case .help(let s):
             drawHelp(on: &grid, in: layout.tablesArea.union(layout.narration), scroll: s)
         case .history(let target, let s):
             HistoryView(state: self, target: target, scroll: s).draw(on: &grid, in: layout.tablesArea.union(layout.narration))
         case .tables, .find:
+            guard comparing == nil else { break }
             let changed = ChangedCells(self)
-            TablesView(self, changed: changed, layout: layout).draw(on: &grid, layout: layout)
+            TablesView(self, changed: changed, tables: layout.tables, capacity: layout.tableCapacity).draw(on: &grid)
             drawNarration(on: &grid, in: layout.narration, changed: changed)
             drawEnding(on: &grid, over: layout.tablesArea, orLarger: layout.tablesArea.union(layout.narration))
         }
@@ -106,9 +117,9 @@ extension ViewerState {
         _ = grid.put(worstText, x: max(x, r.maxX - ww), y: r.y, style: worstStyle, clip: ww)
     }
 
-    private func drawNarration(on grid: inout Grid, in r: Rect, changed: ChangedCells) {
+    func drawNarration(on grid: inout Grid, in r: Rect, changed: ChangedCells, side: String? = nil) {
         let stepTitle = scene.steps.indices.contains(step) ? scene.steps[step].title : ""
-        let box = Box(title: " step \(step + 1)/\(trace.stepCount): \(stepTitle) ", style: .border, titleStyle: .title, ascii: ascii)
+        let box = Box(title: side.map { " \($0) " } ?? " step \(step + 1)/\(trace.stepCount): \(stepTitle) ", style: .border, titleStyle: .title, ascii: ascii)
         let inner = box.draw(in: r, on: &grid).inset(left: 1, right: 1)
         var paragraphs: [CellText] = []
         if index >= 0 {
@@ -120,7 +131,8 @@ extension ViewerState {
             }
         }
         if let s = activeSlot { paragraphs.append(pageLine(slot: s, changed: changed)) }
-        if scene.steps.indices.contains(step) {
+        // A comparison shows the step's text once, under both sides.
+        if side == nil, scene.steps.indices.contains(step) {
             for say in scene.steps[step].say { paragraphs.append(CellText(say, style: .normal)) }
         }
         _ = TextBox(paragraphs: paragraphs, style: .normal).draw(in: inner, on: &grid)

@@ -20,6 +20,7 @@ struct TitleCard {
         }
         let t = v.trace
         let run = "\(t.config.kernel.label)" + (t.variant.map { " · variant \($0.name): \($0.title)" } ?? "")
+            + (v.compared.map { "  ⇄  compared with \(v.sideName($0.trace))" } ?? "")
         _ = grid.put(run, x: area.x + max(0, (area.width - TextWidth.width(of: run)) / 2), y: y,
                      style: Style(.header, attributes: [.bold]), clip: area.width, truncation: .ellipsis)
         y += 2
@@ -105,7 +106,7 @@ struct CoverCard {
         // The talk's scenes, as many as fit above the footer.
         for e in state.entries where y < area.maxY - 2 {
             guard let t = e.traces.indices.contains(e.variant) ? e.traces[e.variant] : e.traces.first else { continue }
-            let line = t.scene.title + (e.exploration == nil ? "" : " (outcome matrix)")
+            let line = t.scene.title + (e.exploration == nil ? "" : " (outcome matrix)") + (e.compare == nil ? "" : " (compared)")
             grid.put(line, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: .dim, align: .center)
             y += 1
         }
@@ -129,7 +130,7 @@ struct SceneList {
             guard let t = e.traces.indices.contains(e.variant) ? e.traces[e.variant] : e.traces.first else { continue }
             let what = e.exploration == nil ? "" : " (outcome matrix)"
             let line = "\(i + 1 < 10 ? " " : "")\(i + 1)  \(t.scene.title)\(what) · kernel \(t.config.kernel.rawValue)"
-                + (t.variant.map { " · \($0.name)" } ?? "")
+                + (t.variant.map { " · \($0.name)" } ?? "") + (e.compare.map { " ⇄ \($0.label)" } ?? "")
             grid.put(line, x: inner.x + 1, y: inner.y + i, style: i == state.current ? .highlight : .normal,
                      clip: inner.width - 2, truncation: .ellipsis)
         }

@@ -67,10 +67,13 @@ struct ChangedCells {
         !cells.isEmpty && cells.contains([t.rawValue, row, column])
     }
 
-    /// Draws the mark of each changed cell of a drawn table in the gutter before its value.
-    func drawMarks(_ t: TableKind, in drawn: TableWidget.Layout, on grid: inout Grid) {
-        for c in cells where c[0] == t.rawValue && drawn.visibleRows.contains(c[1]) {
-            TableColumns.drawMark(row: c[1], column: c[2], in: drawn, on: &grid)
+    /// Draws the mark of each changed cell of a drawn table in the gutter before its value; `row`
+    /// maps a cell's row to the row it is drawn on (a comparison aligns frame rows by gfn).
+    func drawMarks(_ t: TableKind, in drawn: TableWidget.Layout, on grid: inout Grid,
+                   row: (Int) -> Int? = { $0 }, columnShift: Int = 0) {
+        for c in cells where c[0] == t.rawValue {
+            guard let r = row(c[1]), drawn.visibleRows.contains(r) else { continue }
+            TableColumns.drawMark(row: r, column: c[2] + columnShift, in: drawn, on: &grid)
         }
     }
 
@@ -100,10 +103,11 @@ enum TableColumns {
 
     /// The mark of a changed cell, in the last column of the gutter before it (the first column has
     /// no gutter: it holds the row's key, which never changes).
-    static func drawMark(row: Int, column: Int, in drawn: TableWidget.Layout, on grid: inout Grid) {
+    static func drawMark(row: Int, column: Int, in drawn: TableWidget.Layout, on grid: inout Grid,
+                         mark: String = TableColumns.mark, style: Style = .changed) {
         guard column > 0, column < drawn.columnRects.count, drawn.columnRects[column].width > 0 else { return }
         let y = drawn.body.y + row - drawn.visibleRows.lowerBound
-        grid[drawn.columnRects[column].x - 1, y] = Cell(mark, style: .changed)
+        grid[drawn.columnRects[column].x - 1, y] = Cell(mark, style: style)
     }
 }
 
@@ -213,24 +217,69 @@ extension TableKind {
     }
 }
 
-/// The four tables: what each row shows and how it is styled.
+/// In a comparison, the frame tables' rows are the aligned backing rows: which frame one side
+/// shows in each, and which row shows a frame (for its marks and its highlight).
+struct FrameRowMap {
+    let rows: AlignedBackingRows
+    let isLeft: Bool
+    let index: Int
+    let world: World
+    /// The direct map repeats the "for" column only when it is not beside the RMP table.
+    let keyInDirectMap: Bool
+
+    var count: Int { rows.rows.count }
+
+    func hasKey(_ kind: TableKind) -> Bool { kind == .rmp || (kind == .directMap && keyInDirectMap) }
+
+    func frame(ofRow r: Int) -> BackingFrame {
+        guard rows.rows.indices.contains(r) else { return .none }
+        return (isLeft ? rows.left : rows.right).frame(rows.rows[r], at: index, in: world)
+    }
+
+    func row(ofFrame f: Int32) -> Int? { rows.row(showing: f, left: isLeft, at: index, in: world) }
+
+    /// The key cell of a row: the fd (s or p) and the gfn it backs.
+    func key(ofRow r: Int) -> String {
+        guard rows.rows.indices.contains(r) else { return "" }
+        let row = rows.rows[r]
+        return "\(row.kind == .shared ? "s" : "p") \(hex(world.geometry.gfn(ofSlot: Int(row.slot))))"
+    }
+}
+
+/// The four tables: what each row shows and how it is styled. Draws into the rects it is given,
+/// so a comparison draws each side's tables into its half of the screen.
 struct TablesView {
     let state: ViewerState
     let changed: ChangedCells
     let active: Set<Int32>
     let activeRank: Int?
     let content: TableCells
+    let tables: [Rect]
+    let capacity: Int
+    let frameRows: FrameRowMap?
+    /// Cells that differ from the other side of a comparison: (table, row, column).
+    let differing: Set<[Int]>
 
-    init(_ state: ViewerState, changed: ChangedCells, layout: ViewerLayout) {
+    init(_ state: ViewerState, changed: ChangedCells, tables: [Rect], capacity: Int,
+         frameRows: FrameRowMap? = nil, differing: Set<[Int]> = []) {
         self.state = state
         self.changed = changed
+        self.tables = tables
+        self.capacity = capacity
+        self.frameRows = frameRows
+        self.differing = differing
         active = state.activeFrames
         activeRank = state.activeSlot.map { state.world.geometry.rank(ofSlot: $0) }
         // Kernel mappings of the frames the direct-map table shows: one pass over the mappings,
         // sorting only the visible ones (a scene may map 262,144 pages).
         let first = state.scroll[TableKind.directMap.rawValue]
-        let visible = Int32(first)..<Int32(first + layout.tableCapacity)
-        let shown = state.world.mappings.filter { visible.contains($0.value.frame) }
+        let shownFrames: Set<Int32>
+        if let map = frameRows {
+            shownFrames = Set((first..<min(map.count, first + capacity)).compactMap { map.frame(ofRow: $0).frame })
+        } else {
+            shownFrames = Set(Int32(first)..<Int32(first + capacity))
+        }
+        let shown = state.world.mappings.filter { shownFrames.contains($0.value.frame) }
         var byFrame: [Int32: [String]] = [:]
         for (key, m) in shown.sorted(by: { $0.key < $1.key }) {
             byFrame[m.frame, default: []].append("\(key.holder.rawValue) \(m.via.rawValue) \(state.world.name(of: key.page))")
@@ -238,16 +287,22 @@ struct TablesView {
         content = TableCells(world: state.world, upm: state.trace.config.upm, mappingsByFrame: byFrame)
     }
 
-    func draw(on grid: inout Grid, layout: ViewerLayout) {
-        for kind in TableKind.allCases where kind.rawValue < layout.tables.count {
-            draw(kind, in: layout.tables[kind.rawValue], on: &grid)
+    func draw(on grid: inout Grid) {
+        for kind in TableKind.allCases where kind.rawValue < tables.count && tables[kind.rawValue].width > 0 {
+            draw(kind, in: tables[kind.rawValue], on: &grid)
         }
+    }
+
+    private func rowCount(_ kind: TableKind) -> Int {
+        if kind.isFrameTable, let map = frameRows { return map.count }
+        return kind.isFrameTable ? state.world.geometry.frameCount : state.world.geometry.slotCount
     }
 
     private func draw(_ kind: TableKind, in rect: Rect, on grid: inout Grid) {
         let focused = state.focus == kind
         let upm = state.trace.config.upm
-        let box = Box(title: " \(kind.title(upm: upm)) ", style: focused ? Style(.title) : .border,
+        let title = kind.isFrameTable && frameRows != nil ? "\(kind.title) by gfn" : kind.title(upm: upm)
+        let box = Box(title: " \(title) ", style: focused ? Style(.title) : .border,
                       titleStyle: focused ? Style(.title, attributes: [.bold, .reverse]) : .title,
                       ascii: state.ascii)
         let inner = box.draw(in: rect, on: &grid)
@@ -264,32 +319,41 @@ struct TablesView {
         }
         let selected = state.selection[kind.rawValue]
         let table = TableWidget(
-            columns: valueColumns(kind), rowCount: state.rowCount(kind), scrollOffset: state.scroll[kind.rawValue],
+            columns: valueColumns(kind), rowCount: rowCount(kind), scrollOffset: state.scroll[kind.rawValue],
             columnGap: TableColumns.gutterWidth, ascii: state.ascii,
             rowStyle: { row in rowStyle(kind, row, selected: focused && row == selected) },
             row: { row in cells(kind, row) })
         let drawn = table.draw(in: inner, on: &grid)
-        changed.drawMarks(kind, in: drawn, on: &grid)
+        if kind.isFrameTable, let map = frameRows {
+            // Marks are kept by frame; here a frame's row is where its aligned row is, one column on.
+            changed.drawMarks(kind, in: drawn, on: &grid, row: { map.row(ofFrame: Int32($0)) }, columnShift: map.hasKey(kind) ? 1 : 0)
+        } else {
+            changed.drawMarks(kind, in: drawn, on: &grid)
+        }
+        for d in differing where d[0] == kind.rawValue && drawn.visibleRows.contains(d[1]) {
+            TableColumns.drawMark(row: d[1], column: d[2], in: drawn, on: &grid, mark: state.ascii ? "!" : "≠", style: .warning)
+        }
     }
 
     /// The table's value columns, sized to the numbers this scene has (0x100 or 0x100000) so names
-    /// get the room.
+    /// get the room; a comparison's frame tables start with the gfn a row's frame is for.
     private func valueColumns(_ kind: TableKind) -> [TableWidget.Column] {
         let layout = state.world.layout
         let pfn = max(5, hex(layout.pfns.upperBound).count)
         let gfn = max(4, layout.pages.map { hex($0.gfns.upperBound).count }.max() ?? 4)
         let h = TableColumns.headers(kind)
+        let key: [TableWidget.Column] = frameRows?.hasKey(kind) == true ? [.init("for", width: .fixed(gfn + 2))] : []
         switch kind {
         case .rmp:
             let asid = max(4, String(state.trace.config.asid).count)
-            return [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)), .init(h[2], width: .fixed(asid)),
-                    .init(h[3], width: .fixed(gfn)), .init(h[4], width: .fixed(1))]
+            return key + [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)), .init(h[2], width: .fixed(asid)),
+                          .init(h[3], width: .fixed(gfn)), .init(h[4], width: .fixed(1))]
         case .directMap:
             // The owner column fits "private 0x10" (and a kernel object's name, up to a point).
             let names = state.trace.kernelNames.map { 7 + TextWidth.width(of: $0) }
             let owner = min(16, ([8 + gfn] + names).max() ?? 12)
-            return [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)),
-                    .init(h[2], width: .fixed(owner)), .init(h[3], width: .weight(1), minWidth: 8)]
+            return key + [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)),
+                          .init(h[2], width: .fixed(owner)), .init(h[3], width: .weight(1), minWidth: 8)]
         case .sharedFD, .privateFD:
             return [.init(h[0], width: .fixed(gfn)), .init(h[1], width: .fixed(pfn)), .init(h[2], width: .fixed(1)),
                     .init(h[3], width: .weight(1), minWidth: 4)]
@@ -298,6 +362,12 @@ struct TablesView {
 
     private func rowStyle(_ kind: TableKind, _ row: Int, selected: Bool) -> Style? {
         if selected { return .selected }
+        if kind.isFrameTable, let map = frameRows {
+            switch map.frame(ofRow: row) {
+            case .current(let f): return active.contains(f) ? .highlight : nil
+            case .former, .none: return .free
+            }
+        }
         let isActive = kind.isFrameTable ? active.contains(Int32(row)) : activeRank == row
         if isActive { return .highlight }
         if kind.isFrameTable, state.world.frames[row].owner == .free { return .free }
@@ -306,6 +376,15 @@ struct TablesView {
 
     /// The row's cells; a changed one in the changed style (its mark goes in the gutter before it).
     private func cells(_ kind: TableKind, _ row: Int) -> [CellText] {
+        if kind.isFrameTable, let map = frameRows {
+            let key = map.hasKey(kind) ? [CellText(map.key(ofRow: row))] : []
+            guard let f = map.frame(ofRow: row).frame else {
+                return key + [CellText("none", style: .dim)]
+            }
+            var out = key + content.values(kind, Int(f))
+            for i in key.count..<out.count where changed.contains(kind, Int(f), i - key.count) { out[i].style = .changed }
+            return out
+        }
         var out = content.values(kind, row)
         for i in out.indices where changed.contains(kind, row, i) { out[i].style = .changed }
         return out

@@ -39,8 +39,18 @@ public enum HistoryTarget: Hashable, Sendable {
 public struct ViewerState: Sendable {
     public internal(set) var traces: [Trace]
     public internal(set) var variant: Int
-    public internal(set) var cursor: TraceCursor { didSet { refreshNarrationLines() } }
-    public internal(set) var width: Int { didSet { refreshNarrationLines() } }
+    public internal(set) var cursor: TraceCursor {
+        didSet {
+            refreshNarrationLines()
+            syncCompared()
+        }
+    }
+    public internal(set) var width: Int {
+        didSet {
+            refreshNarrationLines()
+            syncCompared()
+        }
+    }
     public internal(set) var height: Int
     public internal(set) var focus = TableKind.rmp
     public internal(set) var selection = [0, 0, 0, 0]
@@ -65,6 +75,8 @@ public struct ViewerState: Sendable {
     public var diagnostics: [String] = []
     /// Set by Ctrl-L: the shell should repaint everything.
     public internal(set) var wantsRedraw = false
+    /// An open comparison: the other run, stepped with this one (`c`, `C`, `--compare`).
+    public internal(set) var compared: ComparedRun?
 
     /// Opens the first variant (or the given one) at its first action.
     /// Nil without a run: every scene has at least one.
@@ -86,6 +98,9 @@ public struct ViewerState: Sendable {
 
     /// The step of the current action (0-based).
     public var step: Int { index >= 0 ? Int(trace.records[index].step) : 0 }
+
+    /// Rows of data each table shows at this size (a comparison has its own layout).
+    public var tableCapacity: Int { compared == nil ? layout.tableCapacity : compareLayout.tableCapacity }
 
     /// Where everything goes at this size, for this scene's tables and this step's narration.
     public var layout: ViewerLayout {
@@ -116,21 +131,31 @@ public struct ViewerState: Sendable {
     /// action of the step raises, and the step's `say` text.
     private func measureNarration() -> Int {
         let inner = max(10, width - 4)
-        let range = trace.actions(ofStep: step)
+        return Self.runLines(trace, step: step, inner: inner) + Self.sayLines(scene, step: step, inner: inner)
+    }
+
+    /// The lines a run's own narration needs for a step: the action's title, its summary and page
+    /// line (two lines each), the most outcome lines any action of the step raises.
+    static func runLines(_ trace: Trace, step: Int, inner: Int) -> Int {
         var outcomeLines = 0
-        for i in range.prefix(256) {
+        for i in trace.actions(ofStep: step).prefix(256) {
             let lines = trace.outcomes(of: i).reduce(0) { n, o in
                 n + TextBox.wrap("✖ fatal \(o.outcome.kind.rawValue): \(o.outcome.reason)", width: inner).count
             }
             outcomeLines = max(outcomeLines, lines)
         }
-        let say = scene.steps.indices.contains(step)
-            ? scene.steps[step].say.reduce(0) { $0 + TextBox.wrap($1, width: inner).count } : 0
-        return 1 + 2 + 2 + outcomeLines + say
+        // Half a screen wraps the summary and the page line onto a third line each.
+        return 1 + (inner < 60 ? 7 : 4) + outcomeLines
+    }
+
+    /// The lines the step's `say` text needs.
+    static func sayLines(_ scene: Scene, step: Int, inner: Int) -> Int {
+        scene.steps.indices.contains(step) ? scene.steps[step].say.reduce(0) { $0 + TextBox.wrap($1, width: inner).count } : 0
     }
 
     public func rowCount(_ t: TableKind) -> Int {
-        t.isFrameTable ? world.geometry.frameCount : world.geometry.slotCount
+        if t.isFrameTable, let c = compared { return c.rows.rows.count }
+        return t.isFrameTable ? world.geometry.frameCount : world.geometry.slotCount
     }
 
     // MARK: - The active page: what the last action touched
@@ -173,7 +198,12 @@ public struct ViewerState: Sendable {
 
     /// Moves selections and scrolls so that the active page is in view in all four tables.
     mutating func followActivePage() {
-        if let f = primaryFrame {
+        if let c = compared {
+            if let f = primaryFrame, let row = c.rows.row(showing: f, left: true, at: index, in: world) {
+                select(.rmp, row)
+                select(.directMap, row)
+            }
+        } else if let f = primaryFrame {
             select(.rmp, Int(f))
             select(.directMap, Int(f))
         }
@@ -190,7 +220,7 @@ public struct ViewerState: Sendable {
         guard count > 0 else { return }
         let r = min(max(0, row), count - 1)
         selection[t.rawValue] = r
-        let visible = layout.tableCapacity
+        let visible = tableCapacity
         scroll[t.rawValue] = TableWidget.scrollOffset(keeping: r, visible: visible, current: scroll[t.rawValue], count: count)
     }
 
@@ -216,6 +246,7 @@ public struct ViewerState: Sendable {
         let target = range.isEmpty ? t.actionCount - 1 : min(range.lowerBound + max(0, offset), range.upperBound - 1)
         if range.isEmpty { message = "step \(step + 1) is not reached in this variant: showing its ending" }
         cursor = TraceCursor(trace: t, at: target)
+        rebuildComparison()
         followActivePage()
     }
 }

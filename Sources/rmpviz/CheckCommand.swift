@@ -47,7 +47,9 @@ struct Check: ParsableCommand {
                         if !line.ok { failed = true }
                     }
                     if let (w, h) = fitSize {
-                        for line in fitReport.check(scene.scene, onlyVariant: scene.variant, width: w, height: h) { print(line) }
+                        for line in fitReport.check(scene.scene, onlyVariant: scene.variant, compare: scene.compare, width: w, height: h) {
+                            print(line)
+                        }
                     }
                 }
             }
@@ -74,15 +76,19 @@ struct FitReport {
     private(set) var badSteps = 0
     private(set) var worst: (place: String, problems: Int)?
 
-    /// Checks every frame of the scene's runs; returns the lines to print now.
-    mutating func check(_ scene: Scene, onlyVariant: String?, width: Int, height: Int) -> [String] {
+    /// Checks every frame of the scene's runs (and of its comparison, for a `compare=` deck entry);
+    /// returns the lines to print now.
+    mutating func check(_ scene: Scene, onlyVariant: String?, compare: CompareSide? = nil, width: Int, height: Int) -> [String] {
         var traces = Engine.runAll(scene)
         if let v = onlyVariant { traces = traces.filter { $0.variant?.name == v } }
         let path = Diagnostic.printable(scene.path)
         var out: [String] = []
-        for t in traces {
+        var runs: [(Trace, CompareSide?)] = traces.map { ($0, nil) }
+        if let compare { runs += traces.map { ($0, compare) } }
+        for (t, side) in runs {
             guard var state = ViewerState(traces: [t], width: width, height: height) else { continue }
-            let variant = Diagnostic.printable(t.variant?.name ?? "-")
+            if let side { state.openComparison(side) }
+            let variant = Diagnostic.printable((t.variant?.name ?? "-") + (side.map { " compared with " + $0.label } ?? ""))
             /// The step being read: its first bad frame's line, and how many more of its frames are bad.
             var pending: (step: Int, line: String, more: Int)?
             func close() {

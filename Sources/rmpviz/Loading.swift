@@ -4,6 +4,7 @@ import CursesTerminal
 import Glibc
 import MemoryModel
 import SceneLanguage
+import StepEngine
 import Screen
 
 /// An error that ends the program with a sysexits(3) status and a message for standard error.
@@ -93,6 +94,8 @@ struct LoadedScene {
     var variant: String?
     /// An `explore` deck entry: the settings its matrix is explored over.
     var explore: [SettingKey]?
+    /// A `compare=` deck entry: the right side of the comparison it opens with.
+    var compare: CompareSide?
 }
 
 /// Writes to standard error, line by line made safe: a message may quote a file name, an argument
@@ -189,6 +192,23 @@ enum SceneLoader {
                 }
                 loaded.variant = entry.variant
                 loaded.explore = entry.explore
+                if let text = entry.compare {
+                    // The side is read and run now, so a deck that cannot be presented says so before the talk.
+                    let scene = loaded.scene
+                    let variant = entry.variant.flatMap { v in scene.variants.firstIndex { $0.name == v } } ?? (scene.variants.isEmpty ? nil : 0)
+                    let problem: CompareSide.Problem?
+                    switch CompareSide.parse(text, scene: scene) {
+                    case .success(let side):
+                        loaded.compare = side
+                        if case .failure(let p) = side.run(against: Engine.run(scene, variant: variant)) { problem = p } else { problem = nil }
+                    case .failure(let p): problem = p
+                    }
+                    if let problem {
+                        problems.add(Diagnostic(path: path, location: entry.compareLocation ?? entry.location,
+                                                message: "compare=" + problem.message), source: text)
+                        continue
+                    }
+                }
                 scenes.append(loaded)
             } catch let failure where failure.status == 66 {
                 let d = Diagnostic(path: path, location: entry.location,

@@ -96,7 +96,7 @@ struct Present: ParsableCommand {
                 let exploration = loaded.explore.map { keys in
                     Exploration.run(loaded.scene, variant: loaded.scene.variants.isEmpty ? nil : variant, over: keys)
                 }
-                out.append(PresentEntry(traces: traces, variant: variant, exploration: exploration))
+                out.append(PresentEntry(traces: traces, variant: variant, exploration: exploration, compare: loaded.compare))
             }
         }
         return out

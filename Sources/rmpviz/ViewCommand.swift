@@ -10,10 +10,12 @@ struct View: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open a scene in the terminal viewer (the default command).",
         discussion: """
-            Keys: → Space next action, ← previous, ] [ step, v variant, Tab table, Enter page history, / find, ? help, q quit.
+            Keys: → Space next action, ← previous, ] [ step, v variant, c compare, Tab table, Enter page history, / find, ? help, q quit.
             Exit status: 0 quit (q or Ctrl-C), 64 bad usage (a deck: use 'rmpviz present'), 65 a scene or theme error, 66 a file that cannot be read, 69 no usable terminal, 143 or 129 ended by SIGTERM or SIGHUP.
 
-            Example: rmpviz ghcb-upm --variant discard
+            Examples: rmpviz ghcb-upm --variant discard
+                      rmpviz ghcb-upm --variant keep --compare discard
+                      rmpviz ghcb-upm --variant discard --compare kernel=mainline
             """)
 
     @Argument(help: "A scene file or built-in scene name.")
@@ -23,6 +25,10 @@ struct View: ParsableCommand {
     var variant: String?
 
     @OptionGroup var settings: SettingOptions
+
+    @Option(help: ArgumentHelp("Open side by side with another run: a variant's name, or KEY=VALUE[,KEY=VALUE…] on top of this variant.",
+                               valueName: "SIDE"))
+    var compare: String?
 
     @Flag(help: "No colours (also when NO_COLOR is set).")
     var noColor = false
@@ -38,11 +44,16 @@ struct View: ParsableCommand {
             let theme = try ThemeLoader.load(self.theme)
             let overrides = try settings.overrides()
             let (traces, first) = try loadAllTraces(scene, variant: variant, overrides: overrides)
+            let side = try compare.map { text throws(CLIFailure) in try compareSide(text, against: traces[first]).side }
             let noColor = self.noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
             var watcher = FileWatcher(paths: watch ? SceneLoader.watchedPaths(scene) : [])
             let status = try TerminalLoop.run(
                 color: !noColor, theme: theme,
-                make: { w, h in ViewerState(traces: traces, variant: first, width: w, height: h) },
+                make: { w, h in
+                    var state = ViewerState(traces: traces, variant: first, width: w, height: h)
+                    if let side { state?.openComparison(side) }
+                    return state
+                },
                 tick: { state, _ in
                     guard watch, watcher.changed() else { return false }
                     do throws(CLIFailure) {
@@ -66,4 +77,18 @@ func loadAllTraces(_ reference: String, variant: String?, overrides: [Setting]) 
     let index = first.variantIndex ?? 0
     let traces = scene.variants.indices.map { $0 == index ? first : Engine.run(scene, variant: $0) }
     return (traces, index)
+}
+
+/// Reads `--compare SIDE` and runs it against the left run: a mistyped side is bad usage (64), a
+/// side the scene cannot run (an operation that needs UPM under `upm=off`) a scene error (65).
+func compareSide(_ text: String, against left: Trace) throws(CLIFailure) -> (side: CompareSide, right: Trace) {
+    let side: CompareSide
+    switch CompareSide.parse(text, scene: left.scene) {
+    case .success(let s): side = s
+    case .failure(let p): throw CLIFailure(status: 64, message: "rmpviz: --compare " + p.message)
+    }
+    switch side.run(against: left) {
+    case .success(let right): return (side, right)
+    case .failure(let p): throw CLIFailure(status: p.isUsage ? 64 : 65, message: "rmpviz: --compare " + p.message)
+    }
 }
