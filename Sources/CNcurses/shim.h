@@ -37,6 +37,36 @@ static inline mmask_t rmpviz_button1_clicked(void) { return BUTTON1_CLICKED; }
 static inline mmask_t rmpviz_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t rmpviz_button5_pressed(void) { return BUTTON5_PRESSED; }
 
+// Terminfo for the frame encoder: tigetstr reports "not a string capability" as (char *)-1,
+// and tiparm is variadic (Swift cannot call it); these fixed-arity wrappers hide both.
+static inline const char *rmpviz_tigetstr(const char *name) {
+    char *value = tigetstr(name);
+    return value == (char *)-1 ? NULL : value;
+}
+static inline const char *rmpviz_tparm1(const char *cap, int a) { return tiparm(cap, a); }
+static inline const char *rmpviz_tparm2(const char *cap, int a, int b) { return tiparm(cap, a, b); }
+
+/// Writes all of `buffer` to `fd` in as few write(2) calls as the descriptor takes (one, on a
+/// terminal with room), retrying after EINTR and waiting for room after EAGAIN; 0 or -1.
+static inline int rmpviz_write_all(int fd, const void *buffer, size_t count) {
+    const char *p = (const char *)buffer;
+    while (count > 0) {
+        ssize_t n = write(fd, p, count);
+        if (n > 0) {
+            p += n;
+            count -= (size_t)n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && errno == EAGAIN) {
+            struct pollfd out = {fd, POLLOUT, 0};
+            poll(&out, 1, 100);
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 // Glibc hides these XSI functions from Swift; tests use them for a pseudo-terminal pair.
 extern int posix_openpt(int flags);
 extern int grantpt(int fd);
@@ -67,6 +97,31 @@ static inline struct sigaction *rmpviz_previous_actions(void) {
 }
 
 static void rmpviz_quit_handler(int sig) { *rmpviz_pending_signal() = sig; }
+
+static inline volatile sig_atomic_t *rmpviz_continued_flag(void) {
+    static volatile sig_atomic_t value = 0;
+    return &value;
+}
+
+static void rmpviz_continue_handler(int sig) {
+    (void)sig;
+    *rmpviz_continued_flag() = 1;
+}
+
+/// After Ctrl-Z and fg, ncurses' own SIGTSTP handler repaints only what it drew itself (nothing:
+/// frames bypass its screen), so SIGCONT sets a flag and the terminal repaints the last frame.
+static inline int rmpviz_install_continue_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = rmpviz_continue_handler;
+    return sigaction(SIGCONT, &action, NULL);
+}
+
+/// Whether the process was continued after a stop since the last call (cleared).
+static inline int rmpviz_take_continued(void) {
+    return __atomic_exchange_n(rmpviz_continued_flag(), 0, __ATOMIC_SEQ_CST);
+}
 
 /// The number of a pending SIGINT/SIGTERM/SIGHUP (cleared), or 0.
 static inline int rmpviz_take_pending_signal(void) {
@@ -147,6 +202,7 @@ static inline void rmpviz_reset_quit_signals(void) {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    signal(SIGCONT, SIG_DFL);
 }
 
 #endif

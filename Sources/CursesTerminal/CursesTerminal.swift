@@ -1,5 +1,7 @@
 // The only file that calls ncurses (with the C shim). Everything it exchanges with the rest of
-// the program is a Screen `Grid` going out and a `TerminalEvent` coming in.
+// the program is a Screen `Grid` going out and a `TerminalEvent` coming in. ncurses opens and
+// restores the terminal, reads and decodes keys, and supplies terminfo; frames bypass its screen
+// (see `FrameEncoder`) and leave in one write each.
 import CNcurses
 import Screen
 
@@ -18,31 +20,25 @@ public final class CursesTerminal {
     public let isUTF8: Bool
 
     private var screen: OpaquePointer?
+    /// Keys are read through this 1×1 window, never drawn in: ncurses refreshes the window it
+    /// reads from when that window has changes, which would paint its own (empty) screen over ours.
     private let window: UnsafeMutablePointer<WINDOW>
     private let defaultColors: Bool
-    /// Colour pair per role (indexed by raw value); 0 means the terminal's default colours.
-    private var pairs: [Int16] = Array(repeating: 0, count: 256)
-    /// ncurses attributes per `Style.Attributes` raw value.
-    private let attributeTable: [attr_t]
+    private var encoder: FrameEncoder
     /// The grid last drawn; unchanged cells are not written again.
     private var lastGrid: Grid?
     /// Successive "readable but nothing read" polls; two mean standard input is at its end.
     private var emptyReads = 0
 
-    private init(screen: OpaquePointer, colorCount: Int, isUTF8: Bool, defaultColors: Bool) {
+    private init(
+        screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, colorCount: Int, isUTF8: Bool, defaultColors: Bool
+    ) {
         self.screen = screen
-        self.window = rmpviz_stdscr()
+        self.window = window
         self.colorCount = colorCount
         self.isUTF8 = isUTF8
         self.defaultColors = defaultColors
-        let bits: [(Style.Attributes, attr_t)] = [
-            (.bold, rmpviz_a_bold()), (.reverse, rmpviz_a_reverse()),
-            (.underline, rmpviz_a_underline()), (.dim, rmpviz_a_dim()),
-        ]
-        attributeTable = (0..<256).map { raw in
-            let attributes = Style.Attributes(rawValue: UInt8(raw))
-            return bits.reduce(attr_t(0)) { attributes.contains($1.0) ? $0 | $1.1 : $0 }
-        }
+        encoder = FrameEncoder(strings: Self.terminalStrings(), roles: Array(repeating: RoleColors(), count: 256))
     }
 
     deinit { close() }
@@ -62,8 +58,6 @@ public final class CursesTerminal {
         guard rmpviz_install_signal_handlers() == 0 else {
             throw TerminalError.noUsableTerminal("cannot install signal handlers")
         }
-        // One write per frame instead of one per line: a frame's diff goes out as a single burst.
-        setvbuf(rmpviz_stdout(), nil, _IOFBF, 1 << 16)
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting.
         guard let screen = newterm(nil, rmpviz_stdout(), rmpviz_stdin()) else {
             rmpviz_forget_termios()
@@ -71,13 +65,30 @@ public final class CursesTerminal {
             throw TerminalError.noUsableTerminal("ncurses cannot drive TERM=\(term)")
         }
         _ = set_term(screen)
-        let window = rmpviz_stdscr()
+        guard let window = newwin(1, 1, 0, 0) else {
+            _ = endwin()
+            delscreen(screen)
+            rmpviz_forget_termios()
+            rmpviz_reset_quit_signals()
+            throw TerminalError.noUsableTerminal("ncurses cannot make a window")
+        }
+        _ = rmpviz_install_continue_handler()
         _ = cbreak()
         _ = noecho()
         _ = nonl()
+        // Colours first: whatever start_color sends then leaves with the next flush.
+        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+        var colorCount = 0
+        var defaultColors = false
+        if colorMode == .auto && !noColor && has_colors() {
+            _ = start_color()
+            defaultColors = use_default_colors() == OK
+            let colors = Int(rmpviz_colors())
+            colorCount = colors >= 256 ? 256 : (colors >= 8 ? 8 : 0)
+        }
         _ = keypad(window, true)
         _ = intrflush(window, false)
-        _ = leaveok(window, true)
+        wtimeout(window, 0)
         _ = curs_set(0)
         _ = set_escdelay(25)
         if mouse {
@@ -87,17 +98,42 @@ public final class CursesTerminal {
             // Report presses at once instead of waiting to see whether they become clicks.
             _ = mouseinterval(0)
         }
+        _ = untouchwin(window)
+        return CursesTerminal(
+            screen: screen, window: window, colorCount: colorCount, isUTF8: isUTF8, defaultColors: defaultColors)
+    }
 
-        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-        var colorCount = 0
-        var defaultColors = false
-        if colorMode == .auto && !noColor && has_colors() {
-            _ = start_color()
-            defaultColors = use_default_colors() == OK
-            let colors = Int(rmpviz_colors())
-            colorCount = colors >= 256 && rmpviz_color_pairs() > Style.Role.allCases.count ? 256 : (colors >= 8 ? 8 : 0)
+    /// The control strings of the terminal ncurses opened (its terminfo entry).
+    private static func terminalStrings() -> TerminalStrings {
+        func bytes(_ name: String) -> [UInt8]? {
+            rmpviz_tigetstr(name).map { Array(String(cString: $0).utf8) }
         }
-        return CursesTerminal(screen: screen, colorCount: colorCount, isUTF8: isUTF8, defaultColors: defaultColors)
+        let ansiMove = "\u{1b}[%i%p1%d;%p2%dH"
+        let move: (Int, Int, inout [UInt8]) -> Void
+        if let cup = rmpviz_tigetstr("cup"), String(cString: cup) != ansiMove {
+            let format = String(cString: cup)
+            move = { row, column, out in
+                if let s = rmpviz_tparm2(format, Int32(row), Int32(column)) { out += Array(String(cString: s).utf8) }
+            }
+        } else {
+            move = TerminalStrings.ansiMove
+        }
+        var right: ((Int, inout [UInt8]) -> Void)?
+        if let cuf = rmpviz_tigetstr("cuf") {
+            let format = String(cString: cuf)
+            right = format == "\u{1b}[%p1%dC" ? TerminalStrings.ansiRight : { columns, out in
+                if let s = rmpviz_tparm1(format, Int32(columns)) { out += Array(String(cString: s).utf8) }
+            }
+        }
+        return TerminalStrings(
+            clear: bytes("clear") ?? Array("\u{1b}[H\u{1b}[2J".utf8),
+            clearToEnd: bytes("el"),
+            reset: bytes("sgr0") ?? Array("\u{1b}[m".utf8),
+            attributes: [bytes("bold"), bytes("rev"), bytes("smul"), bytes("dim")],
+            defaultColors: bytes("op") ?? Array("\u{1b}[39;49m".utf8),
+            backColorErase: tigetflag("bce") > 0,
+            bottomRightScrolls: tigetflag("am") > 0 && tigetflag("xenl") <= 0,
+            moveTo: move, moveRight: right)
     }
 
     /// Tries the user's locale, then C.UTF-8; true when the result encodes UTF-8.
@@ -121,13 +157,22 @@ public final class CursesTerminal {
     /// Does nothing on a monochrome terminal.
     public func setPalette(_ map: [Style.Role: (fg: TermColor, bg: TermColor)]) {
         guard colorCount > 0, screen != nil else { return }
-        pairs = Array(repeating: 0, count: 256)
+        let setForeground = rmpviz_tigetstr("setaf")
+        let setBackground = rmpviz_tigetstr("setab")
+        func select(_ capability: UnsafePointer<CChar>?, _ number: Int16) -> [UInt8] {
+            guard number >= 0, let capability, let s = rmpviz_tparm1(capability, Int32(number)) else { return [] }
+            return Array(String(cString: s).utf8)
+        }
+        var roles = Array(repeating: RoleColors(), count: 256)
         for role in Style.Role.allCases {
             guard let colors = map[role] else { continue }
-            let pair = Int16(role.rawValue) + 1
-            _ = init_pair(pair, colorNumber(colors.fg, foreground: true), colorNumber(colors.bg, foreground: false))
-            pairs[Int(role.rawValue)] = pair
+            let fg = colorNumber(colors.fg, foreground: true)
+            let bg = colorNumber(colors.bg, foreground: false)
+            roles[Int(role.rawValue)] = RoleColors(
+                foreground: fg, background: bg, setForeground: select(setForeground, fg),
+                setBackground: select(setBackground, bg))
         }
+        encoder.roles = roles
         lastGrid = nil
     }
 
@@ -141,62 +186,21 @@ public final class CursesTerminal {
         }
     }
 
-    /// Shows `grid`. Only cells that differ from the last drawn grid are written, and ncurses
-    /// sends only what changed on screen. Without UTF-8 the grid is first mapped to ASCII.
+    /// Shows `grid`: only cells that differ from the last drawn grid are sent, in one write.
+    /// Without UTF-8 the grid is first mapped to ASCII.
     public func draw(_ grid: Grid) {
         guard screen != nil else { return }
         let grid = isUTF8 ? grid : grid.asciiFallback()
         let (columns, rows) = size
-        let previous = lastGrid.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
-        var cchar = cchar_t()
-        var characters = [wchar_t](repeating: 0, count: 6)
-        let width = min(grid.width, columns)
-        let height = min(grid.height, rows)
-        grid.cells.withUnsafeBufferPointer { cells in
-            characters.withUnsafeMutableBufferPointer { buffer in
-                for y in 0..<height {
-                    for x in 0..<width {
-                        let index = y * grid.width + x
-                        let cell = cells[index]
-                        if cell.isContinuation { continue }
-                        if let previous, previous.cells[index] == cell { continue }
-                        var count = 0
-                        for scalar in cell.text.unicodeScalars where count < 5 {
-                            buffer[count] = wchar_t(bitPattern: scalar.value)
-                            count += 1
-                        }
-                        buffer[count] = 0
-                        let style = cell.style
-                        _ = setcchar(
-                            &cchar, buffer.baseAddress, attributeTable[Int(style.attributes.rawValue)],
-                            pairs[Int(style.role.rawValue)], nil)
-                        // The bottom-right cell reports ERR although it is drawn.
-                        _ = mvwadd_wch(window, Int32(y), Int32(x), &cchar)
-                    }
-                }
-            }
-        }
-        if previous == nil {
-            // Whatever the grid does not cover (during a resize) must not keep old content.
-            for y in 0..<height where width < columns {
-                _ = wmove(window, Int32(y), Int32(width))
-                _ = wclrtoeol(window)
-            }
-            if height < rows {
-                _ = wmove(window, Int32(height), 0)
-                _ = wclrtobot(window)
-            }
-        }
+        let bytes = encoder.encode(grid, over: lastGrid, columns: columns, rows: rows)
         lastGrid = grid
-        _ = wnoutrefresh(window)
-        _ = doupdate()
+        guard !bytes.isEmpty else { return }
+        _ = bytes.withUnsafeBytes { rmpviz_write_all(1, $0.baseAddress, $0.count) }
     }
 
     /// Repaints the whole screen on the next draw (after a resize, or on a redraw key).
     public func invalidate() {
-        guard screen != nil else { return }
         lastGrid = nil
-        _ = clearok(rmpviz_stdscr(), true)
     }
 
     /// The next event, waiting at most `timeoutMs` milliseconds; nil on timeout. Signals are
@@ -204,6 +208,7 @@ public final class CursesTerminal {
     public func readEvent(timeoutMs: Int32) -> TerminalEvent? {
         guard screen != nil else { return .endOfInput }
         if let signal = pendingSignal() { return .signal(signal) }
+        if rmpviz_take_continued() != 0 { repaint() }
         // ncurses may hold keys already read (the rest of an escape sequence, a resize).
         if let event = nextKey() { return event }
         var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
@@ -211,7 +216,9 @@ public final class CursesTerminal {
         if let signal = pendingSignal() { return .signal(signal) }
         if ready == 0 { return nil }
         if ready < 0 {
-            // EINTR: a SIGWINCH makes ncurses report KEY_RESIZE on the next read.
+            // EINTR: a SIGWINCH makes ncurses report KEY_RESIZE on the next read; after a stop
+            // (Ctrl-Z, fg) ncurses has cleared the screen.
+            if rmpviz_take_continued() != 0 { repaint() }
             return nextKey()
         }
         if let event = nextKey() { return event }
@@ -225,9 +232,15 @@ public final class CursesTerminal {
         return signal == 0 ? nil : signal
     }
 
+    /// Draws the last frame again in full.
+    private func repaint() {
+        guard let grid = lastGrid else { return }
+        lastGrid = nil
+        draw(grid)
+    }
+
     /// One key from ncurses without waiting, decoded.
     private func nextKey() -> TerminalEvent? {
-        wtimeout(window, 0)
         var character: wint_t = 0
         let result = wget_wch(window, &character)
         switch result {
@@ -274,6 +287,8 @@ public final class CursesTerminal {
         case KEY_BTAB: return .backTab
         case KEY_F0 + 1...KEY_F0 + 63: return .function(Int(keyCode - KEY_F0))
         case KEY_RESIZE:
+            // resizeterm marks every window changed; the next read must not refresh ours.
+            _ = untouchwin(window)
             invalidate()
             let (width, height) = size
             return .resize(width: width, height: height)

@@ -38,71 +38,53 @@ public struct RowDifference: Hashable, Sendable {
     public let right: String
 }
 
+/// Where two runs first differ: the aligned action after which the worlds (seen through
+/// `GfnView`) or the outcomes raised differ, with what differs there.
+public struct Divergence: Sendable {
+    /// 0-based step, and action within the step (0 when the worlds differ from the start or one
+    /// side never reached the step).
+    public let step: Int
+    public let action: Int
+    /// The actions after which each side's world is compared (-1: the initial state). A side whose
+    /// step is shorter stays at the step's last action.
+    public let leftIndex: Int
+    public let rightIndex: Int
+    /// The rows that differ after the action, in gfn order.
+    public let differences: [RowDifference]
+    /// The outcome kinds each side's action raised.
+    public let outcomes: (left: [String], right: [String])
+    /// The worlds differ before any action.
+    public let initially: Bool
+    /// The step is not reached on the left (true) or on the right (false); nil when both reach it.
+    public let notReachedOnLeft: Bool?
+}
+
 /// Two runs of one scene compared step by step, and within a step action by action, aligned by
 /// gfn (memory-model.md's worlds, seen through `GfnView`).
 public struct RunComparison: Sendable {
     public let left: Trace
     public let right: Trace
-    /// The first aligned action after which the worlds or the outcomes raised differ (0-based step
-    /// and action within the step), with what differs there; nil when the runs never differ.
-    public let divergence: (step: Int, action: Int, differences: [RowDifference], outcomes: (left: [String], right: [String]))?
-    /// Per step, the rows that differ at its end (a step one side did not reach is all-different).
+    /// The first aligned action after which the worlds or the outcomes raised differ; nil when
+    /// the runs never differ.
+    public let divergence: Divergence?
+    /// Per step, the rows that differ at its end (a step one side did not reach is compared with
+    /// that side's last world).
     public let stepDifferences: [[RowDifference]]
 
     public init(left: Trace, right: Trace) {
         self.left = left
         self.right = right
-        divergence = RunComparison.firstDivergence(left, right)
+        let d = RunComparison.walk(left, right)
+        divergence = d
+        // Before the step of the first divergence every step ends alike: nothing to look at.
+        let first = d?.step ?? left.stepCount
         stepDifferences = (0..<left.stepCount).map { s in
+            guard s >= first else { return [] }
             let l = left.actions(ofStep: s), r = right.actions(ofStep: s)
             let le = l.isEmpty ? max(-1, l.lowerBound - 1) : l.upperBound - 1
             let re = r.isEmpty ? max(-1, r.lowerBound - 1) : r.upperBound - 1
             return RunComparison.differences(left.world(after: le), right.world(after: re))
         }
-    }
-
-    /// Walks both runs forward together, comparing after each aligned pair of actions only the gfns
-    /// those actions touched: the cost follows the writes, not the size of the world.
-    static func firstDivergence(_ left: Trace, _ right: Trace)
-        -> (step: Int, action: Int, differences: [RowDifference], outcomes: (left: [String], right: [String]))? {
-        var l = TraceCursor(trace: left, at: -1), r = TraceCursor(trace: right, at: -1)
-        let start = differences(l.world, r.world)
-        if !start.isEmpty { return (0, 0, start, ([], [])) }
-        let g = l.world.geometry
-        var touched: [Int] = []
-        for s in 0..<left.stepCount {
-            let la = left.actions(ofStep: s), ra = right.actions(ofStep: s)
-            if la.isEmpty != ra.isEmpty { return (s, 0, [], ([], [])) }
-            for i in 0..<max(la.count, ra.count) {
-                touched.removeAll(keepingCapacity: true)
-                func note(_ cursor: inout TraceCursor, _ range: Range<Int>) -> [String] {
-                    guard i < range.count else { return [] }
-                    let a = range.lowerBound + i
-                    cursor.move(to: a)
-                    for w in cursor.trace.writes(of: a) {
-                        switch w {
-                        case .page(let slot, _, _): touched.append(Int(slot))
-                        case .frame(_, let b, let after):
-                            for gfn in [b.owner.gfn, after.owner.gfn, b.assigned ? b.rmpGFN : nil].compactMap({ $0 }) {
-                                if let slot = g.slot(ofGFN: gfn) { touched.append(slot) }
-                            }
-                        default: break
-                        }
-                    }
-                    return cursor.trace.outcomes(of: a).map { $0.outcome.kind.rawValue }
-                }
-                let lo = note(&l, la), ro = note(&r, ra)
-                var diffs: [RowDifference] = []
-                for slot in touched where !sameView(l.world, r.world, slot: slot) {
-                    diffs += rowDifferences(l.world, r.world, slot: slot)
-                }
-                // A gfn touched twice is listed once, in gfn order.
-                var seen = Set<String>()
-                diffs = diffs.filter { seen.insert("\($0.gfn) \($0.field)").inserted }.sorted { $0.gfn < $1.gfn }
-                if !diffs.isEmpty || lo != ro { return (s, i, diffs, (lo, ro)) }
-            }
-        }
-        return nil
     }
 
     static func rowDifferences(_ a: World, _ b: World, slot s: Int) -> [RowDifference] {

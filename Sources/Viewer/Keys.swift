@@ -87,7 +87,7 @@ public enum KeyMap {
         KeyBinding(keys: [.char("v")], action: .nextVariant, help: "next variant (same step)", footer: "v variant"),
         KeyBinding(keys: [.char("V")], action: .previousVariant, help: "previous variant", footer: nil),
         KeyBinding(keys: [.char("c")], action: .toggleCompare,
-                   help: "compare side by side with the next variant (again: close)", footer: "c compare"),
+                   help: "compare side by side with the next variant (again: close)", footer: nil),
         KeyBinding(keys: [.char("C")], action: .cycleCompare,
                    help: "in a comparison: the right side becomes the next variant, then each kernel", footer: nil),
         KeyBinding(keys: [.char("K")], action: .nextKernel, help: "re-run under the next kernel (same step)",

@@ -16,6 +16,7 @@ extension ViewerState {
             ("wheel", "scroll the table under the pointer"),
             ("", ""),
             ("*", "a cell the last action changed (also bold/reverse)"),
+            ("≠", "in a comparison (c): a cell whose meaning differs between the two sides (frame numbers are not compared)"),
             ("bold", "rows of the page the last action touched, in all four tables"),
             ("N", "the NPT entry of the gfn points at this fd's frame"),
             ("P / -", "direct map entry present / removed"),

@@ -365,7 +365,7 @@ struct CommandLinePolishTests {
             #expect(!cut, "a sentence broken across lines in \(command) --help:\n\(a)\n\(b)")
         }
         if command == ["view"] {
-            #expect(text.contains("Keys: → Space next action, ← previous, ] [ step, v variant, Tab table, Enter page history, / find, ? help, q quit."))
+            #expect(text.contains("Keys: → Space next action, ← previous, ] [ step, v variant, c compare, Tab table, Enter page history, / find, ? help, q quit."))
         }
     }
 }

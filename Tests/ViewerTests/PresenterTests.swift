@@ -13,10 +13,10 @@ import Viewer
 /// The talk deck's scenes, built as `rmpviz present talk` builds them.
 enum Talk {
     /// (scene file, variant name, settings explored over) for each `scene` or `explore` line of talk.deck.
-    static let lines: [(file: String, variant: String?, explore: [SettingKey]?)] = {
+    static let lines: [(file: String, variant: String?, explore: [SettingKey]?, compare: String?)] = {
         guard let file = BuiltinScenes.named("talk"),
               case .success(let deck) = parseDeck(bytes: file.bytes, path: "scenes/talk.deck") else { return [] }
-        return deck.entries.map { ($0.reference, $0.variant, $0.explore) }
+        return deck.entries.map { ($0.reference, $0.variant, $0.explore, $0.compare) }
     }()
 
     static let entries: [PresentEntry] = lines.compactMap { line in
@@ -28,7 +28,12 @@ enum Talk {
         let exploration = line.explore.map { keys in
             Exploration.run(scene, variant: scene.variants.isEmpty ? nil : variant, over: keys)
         }
-        return PresentEntry(traces: traces, variant: variant, exploration: exploration)
+        // A `compare=` line: the right side, read against the scene as `present` reads it.
+        let compare = line.compare.flatMap { text -> CompareSide? in
+            if case .success(let side) = CompareSide.parse(text, scene: scene) { return side }
+            return nil
+        }
+        return PresentEntry(traces: traces, variant: variant, exploration: exploration, compare: compare)
     }
 
     /// How many PgDn take the presenter from the first title card to the end of the talk: a scene is
@@ -79,10 +84,12 @@ extension Grid {
 @Suite struct PresenterTests {
     @Test func theTalkDeckHasItsScenesWithTheirVariants() throws {
         let p = try Talk.presenter()
-        // talk.deck has 15 entries: 14 scene lines (upm-basics, two of no-upm-host-write, two of
-        // implicit-conversion, pf-fixup, three of kmap-guard, psc-refused, guard-race, three of
-        // ghcb-upm), then one explore line: ghcb-race's outcome matrix.
-        #expect(p.entries.count == 15)
+        // talk.deck has 16 entries: 15 scene lines (upm-basics, two of no-upm-host-write, two of
+        // implicit-conversion, pf-fixup, three of kmap-guard, psc-refused, guard-race, four of
+        // ghcb-upm, the last compared with mainline), then one explore line: ghcb-race's outcome matrix.
+        #expect(p.entries.count == 16)
+        #expect(p.entries.filter { $0.compare != nil }.count == 1)
+        #expect(p.entries[14].compare == .variant("mainline") && p.entries[14].traces[p.entries[14].variant].variant?.name == "discard")
         #expect(p.entries.count == Talk.lines.count)
         #expect(p.entries.filter { $0.exploration != nil }.count == 1)
         #expect(p.entries.last?.exploration != nil, "the talk ends with a matrix")

@@ -156,6 +156,30 @@ extension ViewerState {
             for _ in 1..<names.count { s.handle(c.key) }
             #expect(s.variant == 0)
             #expect(s.index == before.index)
+        case .toggleCompare:
+            // ghcb-upm opens at keep: c compares it with the next variant, discard (kernel thread).
+            s.handle(c.key)
+            #expect(s.compared?.side == .variant("discard"))
+            #expect(s.compared?.trace.variant?.name == "discard")
+            #expect(s.index == before.index, "opening a comparison does not move")
+            #expect(s.render().lines[0].contains("keep · mainline ⇄ discard · thread"))
+            s.handle(c.key)
+            #expect(s.compared == nil && s.message == "comparison closed")
+            #expect(!s.render().lines[0].contains("⇄"))
+        case .cycleCompare:
+            // With none open, C opens the first candidate; then discard → mainline → kernel thread → kernel v5.
+            s.handle(c.key)
+            #expect(s.compared?.side == .variant("discard"))
+            s.handle(c.key)
+            #expect(s.compared?.side == .variant("mainline"))
+            s.handle(c.key)
+            #expect(s.compared?.side == .settings([.init(key: .kernel, value: "thread")]))
+            #expect(s.compared?.trace.config.kernel == .thread && s.compared?.trace.variant?.name == "keep")
+            // v5 has no UPM and ghcb-upm converts through the private fd: it is skipped, and said.
+            s.handle(c.key)
+            #expect(s.compared?.side == .variant("discard"))
+            #expect(s.message?.contains("cannot run kernel=v5") == true, "got \(s.message ?? "no message")")
+            #expect(s.index == before.index)
         case .toggleHistoryAll:
             // In the tables the key only says where it works; in a history it switches the list.
             s.handle(c.key)
