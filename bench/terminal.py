@@ -1,56 +1,188 @@
 #!/usr/bin/env python3
-"""Measure the viewer in a real pseudo-terminal: time from process start to the first frame on
-screen, each key's time to its finished frame, and the bytes each key writes to the terminal.
+"""Measure the viewer in a real pseudo-terminal at 160x45, next to `less` on a text file.
 
-The program reports its own times (RMPVIZ_TIMING): the first-frame time is its CLOCK_MONOTONIC at
-the end of the first doupdate minus ours just before exec, so no terminal emulator's parsing is
-counted. Bytes are counted on the pty. Usage: bench/terminal.py [BINARY] [SCENE...]
+Prints, per scene:
+  first frame   process start to the last byte of the first frame, rmpviz and less (interleaved runs,
+                medians), and the program's own first-frame time (RMPVIZ_TIMING, CLOCK_MONOTONIC);
+  keys          each key to the last byte of its frame (outside), and the program's own time from the key
+                to the end of its frame (inside): median and 99th percentile; a key that changes nothing
+                (`z`): its bytes and inside time;
+  writes        write(2) calls on the terminal per frame, counted with strace (the first frame includes
+                the terminal setup: alternate screen, keypad, cursor, mouse);
+  bytes         bytes per key next to the cells that key changed on screen (pyte screens before/after).
+Then the --watch reload delay. Usage: bench/terminal.py [BINARY] [SCENE...]
 """
-import os, pty, random, select, statistics, sys, tempfile, time
+import os, pty, random, re, select, shutil, statistics, subprocess, sys, tempfile, time
+import fcntl, struct, termios
 
+COLS, ROWS = 160, 45
 KEYS = [b"\x1bOC", b"\x1bOC", b"]", b"\x1bOD", b"v", b"\t", b"\x1bOB", b"\x1bOB", b"G", b"g", b"\x1b[6~", b"\x1bOA"]
+NOOP = b"z"  # bound to nothing: the screen must not change
+ENV = dict(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS=str(COLS), LINES=str(ROWS))
 
 
-def drain(fd, quiet):
-    got = 0
+def spawn(argv, env):
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    return pid, fd
+
+
+def settle(fd, quiet, sink=None):
+    """Read until no output for `quiet` seconds; return (bytes, time of the last byte)."""
+    got, last = 0, None
     while True:
         r, _, _ = select.select([fd], [], [], quiet)
         if not r:
-            return got
+            return got, last
         try:
             data = os.read(fd, 65536)
         except OSError:
-            return got
+            return got, last
         if not data:
-            return got
+            return got, last
+        last = time.monotonic()
         got += len(data)
+        if sink is not None:
+            sink(data)
 
 
-def run(binary, args, cols=160, rows=45, rounds=5):
-    log = tempfile.NamedTemporaryFile(delete=False, suffix=".timing").name
-    env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8", RMPVIZ_TIMING=log, COLUMNS=str(cols), LINES=str(rows))
-    start = time.monotonic()
-    pid, fd = pty.fork()
-    if pid == 0:
-        import fcntl, struct, termios
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        os.execvpe(binary, [binary] + args, env)
-    import fcntl, struct, termios
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    first_bytes = drain(fd, 0.5)
-    key_bytes = []
-    for _ in range(rounds):
-        for k in KEYS:
-            os.write(fd, k)
-            key_bytes.append(drain(fd, 0.08))
-    os.write(fd, b"q")
-    drain(fd, 0.2)
+def finish(pid, fd, quit_key=b"q"):
+    os.write(fd, quit_key)
+    settle(fd, 0.2)
     os.waitpid(pid, 0)
-    lines = open(log).read().split("\n")
-    os.unlink(log)
+    os.close(fd)
+
+
+def percentile(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, len(s) * p // 100)]
+
+
+def session(binary, args, keys, log=None, screen=None):
+    """One run: first-frame time (outside), then per key (latency ms, bytes, changed cells or None)."""
+    env = dict(os.environ, **ENV)
+    if log:
+        env["RMPVIZ_TIMING"] = log
+    stream = None
+    if screen is not None:
+        import pyte
+        stream = pyte.ByteStream(screen)
+    start = time.monotonic()
+    pid, fd = spawn([binary] + args, env)
+    _, last = settle(fd, 0.3, stream.feed if stream else None)
+    first = (last - start) * 1000 if last else None
+    results = []
+    for k in keys:
+        before = snapshot(screen) if screen is not None else None
+        sent = time.monotonic()
+        os.write(fd, k)
+        n, last = settle(fd, 0.08, stream.feed if stream else None)
+        changed = None if screen is None else sum(a != b for a, b in zip(before, snapshot(screen)))
+        results.append(((last - sent) * 1000 if last else None, n, changed))
+    finish(pid, fd)
+    return first, start, results
+
+
+def snapshot(screen):
+    return [screen.buffer[y][x] for y in range(screen.lines) for x in range(screen.columns)]
+
+
+def less_first_frame(text):
+    start = time.monotonic()
+    pid, fd = spawn(["less", text], dict(os.environ, **ENV))
+    _, last = settle(fd, 0.3)
+    finish(pid, fd)
+    return (last - start) * 1000 if last else None
+
+
+def read_log(path):
+    lines = open(path).read().split("\n") if os.path.exists(path) else []
     first = [float(l.split()[1]) for l in lines if l.startswith("first-frame")]
     keys = [int(l.split()[1]) for l in lines if l.startswith("key")]
-    return (first[0] - start) * 1000 if first else None, keys, first_bytes, key_bytes
+    return first, keys
+
+
+def count_writes(binary, args):
+    """write(2) calls on fd 1 per frame: the first frame, then each key's frame (keys read as one group)."""
+    if not shutil.which("strace"):
+        return None
+    out = tempfile.NamedTemporaryFile(delete=False, suffix=".strace").name
+    pid, fd = spawn(["strace", "-o", out, "-e", "trace=read,write", binary] + args, dict(os.environ, **ENV))
+    settle(fd, 0.6)
+    for k in KEYS + [NOOP]:
+        os.write(fd, k)
+        settle(fd, 0.15)
+    finish(pid, fd)
+    frames, current, seen_key = [], 0, False
+    for line in open(out):
+        if line.startswith("write(1,"):
+            current += 1
+        elif re.match(r"read\(0, .*\) = [1-9]", line):
+            if current or not seen_key:
+                frames.append(current)
+            current, seen_key = 0, True
+    os.unlink(out)
+    return frames
+
+
+def measure(binary, scene, text, rounds=9):
+    log = tempfile.NamedTemporaryFile(delete=False, suffix=".timing").name
+    ours, theirs, inside_first, outside_keys = [], [], [], []
+    for i in range(rounds):
+        pair = ["r", "l"] if i % 2 == 0 else ["l", "r"]
+        for who in pair:
+            if who == "l":
+                theirs.append(less_first_frame(text))
+                continue
+            open(log, "w").close()
+            first, start, results = session(binary, [scene], KEYS, log=log)
+            ours.append(first)
+            logged_first, _ = read_log(log)
+            if logged_first:
+                inside_first.append((logged_first[0] - start) * 1000)
+            outside_keys += [r[0] for r in results if r[0] is not None]
+    _, inside_keys = read_log(log)
+    all_inside = []
+    for _ in range(3):
+        open(log, "w").close()
+        session(binary, [scene], KEYS * 4, log=log)
+        all_inside += read_log(log)[1]
+    # Bytes against changed cells, and the key that changes nothing.
+    import pyte
+    screen = pyte.Screen(COLS, ROWS)
+    open(log, "w").close()
+    _, _, results = session(binary, [scene], KEYS + [NOOP] * 5, log=log, screen=screen)
+    noop_inside = read_log(log)[1][-5:]
+    steps = results[:len(KEYS)]
+    noop = results[len(KEYS):]
+    os.unlink(log)
+    writes = count_writes(binary, [scene])
+
+    ours = [x for x in ours if x]
+    theirs = [x for x in theirs if x]
+    m_ours, m_less = statistics.median(ours), statistics.median(theirs)
+    print(f"{scene}: first frame {m_ours:.1f} ms vs less {m_less:.1f} ms = {m_ours / m_less:.2f}x"
+          f" (medians of {rounds}; program's own first frame {statistics.median(inside_first):.1f} ms after exec)")
+    print(f"  key to finished frame: outside median {statistics.median(outside_keys):.2f} ms, p99 {percentile(outside_keys, 99):.2f} ms"
+          f" ({len(outside_keys)} keys); inside median {statistics.median(all_inside) / 1000:.2f} ms,"
+          f" p99 {percentile(all_inside, 99) / 1000:.2f} ms ({len(all_inside)} keys)")
+    print(f"  key that changes nothing (z): {max(r[1] for r in noop)} bytes written, inside median"
+          f" {statistics.median(noop_inside) / 1000:.3f} ms" if noop_inside else "  key that changes nothing: no timing")
+    if writes:
+        per_key = writes[1:]
+        print(f"  write() calls: first frame {writes[0]} (terminal setup included), per key frame"
+              f" median {statistics.median(per_key) if per_key else 0}, max {max(per_key) if per_key else 0}"
+              f" ({len(per_key)} frames)")
+    else:
+        print("  write() calls: strace not found")
+    kb = [r[1] for r in steps]
+    cells = [r[2] for r in steps]
+    ratio = sum(kb) / max(1, sum(cells))
+    print(f"  bytes per key median {statistics.median(kb):.0f} (max {max(kb)}) for median {statistics.median(cells):.0f}"
+          f" changed cells (max {max(cells)}): {ratio:.2f} bytes per changed cell over {len(steps)} keys")
 
 
 def watch_reload(binary, source_scene="scenes/ghcb-upm.scene", rounds=20):
@@ -60,11 +192,8 @@ def watch_reload(binary, source_scene="scenes/ghcb-upm.scene", rounds=20):
     text = open(source_scene).read()
     open(path, "w").write(text)
     log = os.path.join(folder, "timing")
-    env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8", RMPVIZ_TIMING=log)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(binary, [binary, path, "--watch"], env)
-    drain(fd, 0.5)
+    pid, fd = spawn([binary, path, "--watch"], dict(os.environ, **ENV, RMPVIZ_TIMING=log))
+    settle(fd, 0.5)
     delays = []
     for n in range(rounds):
         edited = text.replace("KVM forwards the request", f"KVM forwards (edit {n}) the request")
@@ -74,33 +203,23 @@ def watch_reload(binary, source_scene="scenes/ghcb-upm.scene", rounds=20):
         time.sleep(random.random() * 0.25)
         saved = time.monotonic()
         os.rename(tmp, path)
-        drain(fd, 0.4)
+        settle(fd, 0.4)
         frames = [float(l.split()[1]) for l in open(log).read().split("\n") if l.startswith("tick-frame")]
         after = [f for f in frames if f >= saved]
         if after:
             delays.append((after[0] - saved) * 1000)
-    os.write(fd, b"q")
-    drain(fd, 0.2)
-    os.waitpid(pid, 0)
+    finish(pid, fd)
     return delays
 
 
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/rmpviz"
     scenes = sys.argv[2:] or ["ghcb-upm"]
+    text = tempfile.NamedTemporaryFile(delete=False, suffix=".txt").name
+    open(text, "w").write("".join(f"{i}\n" for i in range(1, 5001)))
     for scene in scenes:
-        firsts, keys, kbytes = [], [], []
-        for _ in range(15):
-            f, k, fb, kb = run(binary, [scene])
-            firsts.append(f)
-            keys += k
-            kbytes += kb
-        keys.sort()
-        print(f"{scene}: first frame {statistics.median(firsts):.1f} ms (median of 15, min {min(firsts):.1f});"
-              f" key to finished frame median {statistics.median(keys)} µs, p99 {keys[len(keys) * 99 // 100]} µs, max {keys[-1]} µs;"
-              f" bytes per key median {statistics.median(kbytes):.0f}, max {max(kbytes)}; first frame {fb} bytes")
-
-
+        measure(binary, scene, text)
+    os.unlink(text)
     delays = watch_reload(binary)
     if delays:
         print(f"--watch: save to reloaded frame median {statistics.median(delays):.0f} ms, max {max(delays):.0f} ms ({len(delays)} edits)")

@@ -15,16 +15,12 @@ public enum CompareReport {
 
     public static func text(_ c: RunComparison, _ emit: (String) -> Void) {
         emit("compare: left \(side(c.left)) · right \(side(c.right))")
+        emit(c.divergenceSentence)
         if let d = c.divergence {
-            let range = c.left.actions(ofStep: d.step)
-            let op = range.isEmpty ? "(not reached on the left)" : c.left.title(of: min(range.lowerBound + d.action, range.upperBound - 1))
-            emit("first differs at step \(d.step + 1), action \(d.action + 1): \(op)")
             for r in d.differences { emit("  " + row(r)) }
             if d.outcomes.left != d.outcomes.right {
                 emit("  outcomes: left \(d.outcomes.left.isEmpty ? "none" : d.outcomes.left.joined(separator: ", ")); right \(d.outcomes.right.isEmpty ? "none" : d.outcomes.right.joined(separator: ", "))")
             }
-        } else {
-            emit("the runs never differ")
         }
         for (s, diffs) in c.stepDifferences.enumerated() where !diffs.isEmpty {
             let reached = (c.left.isReached(step: s) ? "" : " (left: not reached)") + (c.right.isReached(step: s) ? "" : " (right: not reached)")

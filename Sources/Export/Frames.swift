@@ -29,10 +29,14 @@ public struct RunFrames: Sendable {
     public let height: Int
     /// The actions to render, in order (0-based).
     public let actions: [Int]
+    /// Frames of a comparison: this run on the left, this side on the right.
+    public let compare: CompareSide?
 
-    /// The frames after `actions` (default: every action) of `traces[variant]`.
-    public init(traces: [Trace], variant: Int = 0, width: Int, height: Int, actions: [Int]? = nil) {
+    /// The frames after `actions` (default: every action) of `traces[variant]`, side by side with
+    /// `compare` when given.
+    public init(traces: [Trace], variant: Int = 0, width: Int, height: Int, actions: [Int]? = nil, compare: CompareSide? = nil) {
         self.traces = traces
+        self.compare = compare
         self.variant = traces.isEmpty ? 0 : min(max(0, variant), traces.count - 1)
         self.width = width
         self.height = height
@@ -53,6 +57,7 @@ public struct RunFrames: Sendable {
     /// to the next, as if → were pressed in the viewer, so selections and scrolls are the viewer's.
     public func forEach(_ body: (ExportFrame) -> Void) {
         guard var state = ViewerState(traces: traces, variant: variant, width: width, height: height) else { return }
+        if let compare { state.openComparison(compare) }
         let trace = state.trace
         for a in actions where a >= 0 && a < trace.actionCount {
             state.jump(to: a)

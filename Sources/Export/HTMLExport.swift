@@ -53,7 +53,8 @@ public enum HTMLExport {
             guard case .action(let r, 0) = frame.content else { continue }
             let run = nav.runs[r]
             let given = scenes[run.scene].variants[run.variantIndex]
-            let all = RunFrames(traces: given.traces, variant: given.variant, width: given.width, height: given.height)
+            let all = RunFrames(traces: given.traces, variant: given.variant, width: given.width, height: given.height,
+                                compare: given.compare)
             let rows = frameRows(width: all.width, height: all.height)
             size = (max(size.width, all.width), max(size.height, rows.count))
             all.forEach { f in

@@ -70,12 +70,16 @@ public struct RunComparison: Sendable {
     /// Per step, the rows that differ at its end (a step one side did not reach is compared with
     /// that side's last world).
     public let stepDifferences: [[RowDifference]]
+    /// Where the runs first differ, in one line: "first differs at step 4, action 2: vmm discard —
+    /// left keeps 0x100 in the shared fd, right frees it", or "the runs never differ".
+    public let divergenceSentence: String
 
     public init(left: Trace, right: Trace) {
         self.left = left
         self.right = right
         let d = RunComparison.walk(left, right)
         divergence = d
+        divergenceSentence = RunComparison.sentence(left, right, d)
         // Before the step of the first divergence every step ends alike: nothing to look at.
         let first = d?.step ?? left.stepCount
         stepDifferences = (0..<left.stepCount).map { s in

@@ -18,12 +18,15 @@ enum ViewCode {
         var c = UInt64(UInt32(bitPattern: p.orphans))
         if p.attribute == .private { c |= 1 << 32 }
         if p.guestView == .private { c |= 1 << 33 }
-        if let e = p.npt {
-            let to: UInt64 = e.frame == p.sharedFrame ? 0 : e.frame == p.privateFrame ? 1 : 2
-            c |= ((e.kind == .private ? 4 : 1) + to) << 34
-        }
+        c |= npt(p) << 34
         if let r = p.pending { c |= ((r.kind == .private ? 1 : 2) + (r.willFail ? 2 : 0)) << 37 }
         return c
+    }
+
+    /// The NPT entry as the view shows it: none, or its kind and which fd's frame it maps.
+    static func npt(_ p: GuestPageState) -> UInt64 {
+        guard let e = p.npt else { return 0 }
+        return (e.kind == .private ? 4 : 1) + (e.frame == p.sharedFrame ? 0 : e.frame == p.privateFrame ? 1 : 2)
     }
 }
 

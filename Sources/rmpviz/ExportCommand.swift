@@ -15,7 +15,8 @@ struct ExportFrames: ParsableCommand {
             txt and ansi: the frame after every action, separated by form-feed lines. svg: one frame (the end of --step N, by default the last action); with -o DIR (a folder, a path ending in /, or a name without .svg; created if missing, inside an existing folder) and no --step, one file per action. html: one self-contained page with every frame of every variant, stepped with the viewer's keys. cast: asciicast v2, one frame every --interval seconds, a marker per step.
             Exit status: 0 ok, 64 bad usage, 65 a scene or theme error, 66 an unreadable input, 73 an output that cannot be written (nothing half-written is left behind).
 
-            Example: rmpviz export ghcb-upm --variant discard --format html -o ghcb.html
+            Examples: rmpviz export ghcb-upm --variant discard --format html -o ghcb.html
+                      rmpviz export ghcb-upm --variant keep --compare discard --format svg -o frames/
             """)
 
     @Argument(help: "A scene file, a built-in scene name, or a deck.")
@@ -44,6 +45,10 @@ struct ExportFrames: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file, or a folder for one SVG per action (default: standard output).")
     var output: String?
 
+    @Option(help: ArgumentHelp("Side-by-side frames with another run: a variant's name, or KEY=VALUE[,KEY=VALUE…] on top of the variant.",
+                               valueName: "SIDE"))
+    var compare: String?
+
     func run() throws {
         try exiting { () throws(CLIFailure) in
             guard let format = ExportFormat(rawValue: format.lowercased()) else {
@@ -54,12 +59,21 @@ struct ExportFrames: ParsableCommand {
                 throw CLIFailure(status: 64, message: "rmpviz: --interval \(interval): expected seconds, more than 0 and at most 3600")
             }
             let theme = try ThemeLoader.load(self.theme)
-            let input = try ExportInput.load(scene, variant: variant, overrides: settings.overrides())
+            var input = try ExportInput.load(scene, variant: variant, overrides: settings.overrides())
             if input.isDeck, step != nil {
                 throw CLIFailure(status: 64, message: "rmpviz: --step applies to a single scene, not a deck")
             }
+            if let compare {
+                guard !input.isDeck, let only = input.entries.first else {
+                    throw CLIFailure(status: 64, message: "rmpviz: --compare applies to a single scene; a deck names its comparisons with compare=")
+                }
+                var e = only
+                e.compare = try compareSide(compare, against: only.trace).side
+                e.fixedVariant = true
+                input.entries = [e]
+            }
             let runs = try input.entries.map { e throws(CLIFailure) in
-                RunFrames(traces: e.traces, variant: e.variant, width: w, height: h, actions: try selectedActions(e.trace))
+                RunFrames(traces: e.traces, variant: e.variant, width: w, height: h, actions: try selectedActions(e.trace), compare: e.compare)
             }
             switch format {
             case .txt: try emit(TextExport.document(runs))
@@ -69,7 +83,7 @@ struct ExportFrames: ParsableCommand {
                 let scenes = input.entries.map { e in
                     // A deck entry that names a variant shows that run; otherwise every variant.
                     e.fixedVariant
-                        ? HTMLScene(title: e.title, variants: [RunFrames(traces: e.traces, variant: e.variant, width: w, height: h)])
+                        ? HTMLScene(title: e.title, variants: [RunFrames(traces: e.traces, variant: e.variant, width: w, height: h, compare: e.compare)])
                         : HTMLScene(title: e.title, variants: e.traces.indices.map { RunFrames(traces: e.traces, variant: $0, width: w, height: h) },
                                     start: e.variant)
                 }
@@ -120,7 +134,7 @@ struct ExportFrames: ParsableCommand {
                 break
             }
             let actions = selected ?? (toFolder ? nil : [e.trace.actionCount - 1])
-            let frames = RunFrames(traces: e.traces, variant: e.variant, width: w, height: h, actions: actions)
+            let frames = RunFrames(traces: e.traces, variant: e.variant, width: w, height: h, actions: actions, compare: e.compare)
             frames.forEach { f in
                 guard failure == nil else { return }
                 let title = "\(e.title) · step \(f.step + 1): \(f.stepTitle) · action \(f.action + 1)/\(e.trace.actionCount)"
@@ -157,14 +171,16 @@ struct ExportInput {
         let title: String
         let traces: [Trace]
         let variant: Int
-        /// True for a deck entry that names its variant.
-        let fixedVariant: Bool
+        /// True for a deck entry that names its variant (or a comparison, which shows one).
+        var fixedVariant: Bool
+        /// A comparison's right side (`--compare`, or a deck's `compare=`).
+        var compare: CompareSide?
         var trace: Trace { traces[variant] }
     }
 
     let title: String
     let isDeck: Bool
-    let entries: [Entry]
+    var entries: [Entry]
 
     static func load(_ reference: String, variant: String?, overrides: [Setting]) throws(CLIFailure) -> ExportInput {
         let (path, bytes) = try SceneLoader.read(reference)
@@ -195,8 +211,8 @@ struct ExportInput {
         }
         let traces = Engine.runAll(scene)
         let fixed = loaded.variant != nil
-        let title = fixed ? "\(scene.title) (\(traces[index].variant?.name ?? ""))" : scene.title
-        return Entry(title: title, traces: traces, variant: index, fixedVariant: fixed)
+        let title = fixed ? "\(scene.title) (\(traces[index].variant?.name ?? "")\(loaded.compare.map { " ⇄ " + $0.label } ?? ""))" : scene.title
+        return Entry(title: title, traces: traces, variant: index, fixedVariant: fixed || loaded.compare != nil, compare: loaded.compare)
     }
 }
 
