@@ -25,6 +25,7 @@ struct Bench: ParsableCommand {
         benchBigScene(&results)
         benchCompare(&results)
         benchViewer(&results)
+        benchCompareView(&results)
         benchExports(&results)
         print(results.table)
     }
