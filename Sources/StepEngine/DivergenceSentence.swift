@@ -23,12 +23,18 @@ extension RunComparison {
         let lDid = d.action < la.count, rDid = d.action < ra.count
         var title: String
         switch (lDid, rDid) {
-        case (true, false): title = left.title(of: d.leftIndex) + " (the right's step has no such action)"
-        case (false, true): title = right.title(of: d.rightIndex) + " (the left's step has no such action)"
+        case (true, false): title = left.title(of: d.leftIndex) + " (only on the left)"
+        case (false, true): title = right.title(of: d.rightIndex) + " (only on the right)"
         default:
             title = left.title(of: d.leftIndex)
             let other = right.title(of: d.rightIndex)
-            if other != title { title += " (right: \(other))" }
+            // One statement split differently on each side: its text once, then each side's part.
+            if other != title, let line = left.line(of: d.leftIndex)?.text, line == right.line(of: d.rightIndex)?.text,
+               title.hasPrefix(line + " — "), other.hasPrefix(line + " — ") {
+                title = line + " — " + title.dropFirst(line.count + 3) + " on the left, " + other.dropFirst(line.count + 3) + " on the right"
+            } else if other != title {
+                title += " (right: \(other))"
+            }
         }
         var parts: [String] = []
         if let first = d.differences.first, let slot = g.slot(ofGFN: first.gfn) {
@@ -44,13 +50,15 @@ extension RunComparison {
         if d.outcomes.left != d.outcomes.right {
             func raised(_ o: [String]) -> String { o.isEmpty ? "raises nothing" : "raises " + o.joined(separator: " and ") }
             var text = "left \(raised(d.outcomes.left)), right \(raised(d.outcomes.right))"
+            // A fatal outcome ends its run here: say which side the next step is lost on.
+            func ends(_ t: Trace, _ i: Int, _ did: Bool) -> Bool { did && t.outcomes(of: i).contains { $0.outcome.severity == .fatal } }
             let next = d.step + 1
             if next < left.stepCount {
-                switch (left.isReached(step: next), right.isReached(step: next)) {
-                case (false, false): text += "; step \(next + 1) is not reached on either side"
-                case (false, true): text += "; step \(next + 1) is not reached on the left"
-                case (true, false): text += "; step \(next + 1) is not reached on the right"
-                case (true, true): break
+                switch (ends(left, d.leftIndex, lDid), ends(right, d.rightIndex, rDid)) {
+                case (true, true): text += "; step \(next + 1) is not reached on either side"
+                case (true, false): text += "; step \(next + 1) is not reached on the left"
+                case (false, true): text += "; step \(next + 1) is not reached on the right"
+                case (false, false): break
                 }
             }
             parts.append(text)
@@ -79,7 +87,12 @@ struct DivergenceAccount {
             let a = p.frame(in: kind), b = q.frame(in: kind)
             let x = a >= 0 ? left.frames[Int(a)] : nil, y = b >= 0 ? right.frames[Int(b)] : nil
             if let x, let y, ViewCode.fd(x) != ViewCode.fd(y) { return frameState(a, x, b, y) }
-            if (x == nil) != (y == nil) { return backing(kind, slot: slot) }
+            if (x == nil) != (y == nil) {
+                // Each side backs the gfn from a different fd (with UPM and without): say where.
+                let c = p.frame(in: kind.other), e = q.frame(in: kind.other)
+                if (x != nil) != (c >= 0), (y != nil) != (e >= 0) { return moved(kind, slot: slot) }
+                return backing(kind, slot: slot)
+            }
         }
         if p.orphans != q.orphans { return orphans(gfn: gfn, p.orphans, q.orphans) }
         if p.attribute != q.attribute {
@@ -152,22 +165,26 @@ struct DivergenceAccount {
         }
     }
 
+    private func full(_ e: Event, _ fd: String, it: Int32? = nil) -> String {
+        func ref(_ f: Int32) -> String { f == it ? "it" : pfn(f) }
+        switch e {
+        case .has(let f): return "has \(ref(f)) in \(fd)"
+        case .keeps(let f): return "keeps \(ref(f)) in \(fd)"
+        case .allocates(let f): return "allocates \(ref(f)) in \(fd)"
+        case .replaces(let b, let a): return "replaces \(ref(b)) with \(pfn(a)) in \(fd)"
+        case .frees(let f): return "frees \(ref(f)) from \(fd)"
+        case .orphans(let f): return "orphans \(ref(f)) (out of \(fd), still pinned)"
+        case .drops(let f): return "drops \(ref(f)) from \(fd)"
+        case .none: return "has no frame in \(fd)"
+        }
+    }
+
     /// One side has a frame in the fd and the other none: what each did with it.
     private func backing(_ kind: MemoryKind, slot: Int) -> String {
         let fd = "the \(kind.rawValue) fd"
         let l = event(kind, slot: slot, left, leftBefore), r = event(kind, slot: slot, right, rightBefore)
-        let first: String
-        switch l {
-        case .has(let f): first = "has \(pfn(f)) in \(fd)"
-        case .keeps(let f): first = "keeps \(pfn(f)) in \(fd)"
-        case .allocates(let f): first = "allocates \(pfn(f)) in \(fd)"
-        case .replaces(let b, let a): first = "replaces \(pfn(b)) with \(pfn(a)) in \(fd)"
-        case .frees(let f): first = "frees \(pfn(f)) from \(fd)"
-        case .orphans(let f): first = "orphans \(pfn(f)) (out of \(fd), still pinned)"
-        case .drops(let f): first = "drops \(pfn(f)) from \(fd)"
-        case .none: first = "has no frame in \(fd)"
-        }
-        func ref(_ f: Int32) -> String { l.frame == f ? "it" : pfn(f) }
+        guard let it = l.frame else { return "left \(full(l, fd)), right \(full(r, fd))" }
+        func ref(_ f: Int32) -> String { f == it ? "it" : pfn(f) }
         let second: String
         switch r {
         case .has(let f): second = "has \(ref(f))"
@@ -177,9 +194,16 @@ struct DivergenceAccount {
         case .frees(let f): second = "frees \(ref(f))"
         case .orphans(let f): second = "orphans \(ref(f)) (still pinned)"
         case .drops(let f): second = "drops \(ref(f))"
-        case .none: second = l.frame == nil ? "has no frame in \(fd)" : "has none"
+        case .none: second = "has none"
         }
-        return "left \(first), right \(second)"
+        return "left \(full(l, fd)), right \(second)"
+    }
+
+    /// The left backs the gfn from one fd and the right from the other.
+    private func moved(_ kind: MemoryKind, slot: Int) -> String {
+        let lk = left.pages[slot].frame(in: kind) >= 0 ? kind : kind.other
+        let l = event(lk, slot: slot, left, leftBefore), r = event(lk.other, slot: slot, right, rightBefore)
+        return "left \(full(l, "the \(lk.rawValue) fd")), right \(full(r, "the \(lk.other.rawValue) fd", it: l.frame))"
     }
 
     /// The orphan counts differ: which frame each side orphaned or freed in the action.

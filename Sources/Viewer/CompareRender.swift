@@ -93,7 +93,7 @@ extension ViewerState {
 
     /// Where the runs first differ, and whether this action is before or after it.
     private func drawDivergence(_ c: ComparedRun, on grid: inout Grid, _ r: Rect) {
-        let sentence = divergenceText(c.comparison)
+        let sentence = c.comparison.divergenceSentence
         let past: Bool
         if let d = c.comparison.divergence {
             let range = trace.actions(ofStep: d.step)
@@ -145,10 +145,5 @@ extension ViewerState {
             }
         }
         return out
-    }
-
-    private func divergenceText(_ c: RunComparison) -> String {
-        guard let d = c.divergence else { return "the runs never differ" }
-        return "first differs at step \(d.step + 1), action \(d.action + 1)"
     }
 }
