@@ -105,6 +105,27 @@ def read_log(path):
     return first, keys
 
 
+PHASES = [("loop", "start to the loop (exec, runtime, arguments, scene, theme)"), ("terminal", "terminal opened"),
+          ("state", "viewer state made"), ("render", "first grid rendered"), ("first-frame", "frame written")]
+
+
+def read_phases(path, start):
+    """Milliseconds spent before each phase's end, from the spawn to the first frame."""
+    times = {}
+    for l in open(path).read().split("\n"):
+        parts = l.split()
+        if len(parts) == 3 and parts[0] == "phase":
+            times.setdefault(parts[1], float(parts[2]))
+        elif len(parts) == 2 and parts[0] == "first-frame":
+            times.setdefault("first-frame", float(parts[1]))
+    out, previous = {}, start
+    for name, _ in PHASES:
+        if name in times:
+            out[name] = (times[name] - previous) * 1000
+            previous = times[name]
+    return out
+
+
 def count_writes(binary, args):
     """write(2) calls on fd 1 per frame: the first frame, then each key's frame (keys read as one group)."""
     if not shutil.which("strace"):
@@ -120,7 +141,7 @@ def count_writes(binary, args):
     for line in open(out):
         if line.startswith("write(1,"):
             current += 1
-        elif re.match(r"read\(0, .*\) = [1-9]", line):
+        elif re.match(r"read\(0, .*\)\s+= [1-9]", line):
             if current or not seen_key:
                 frames.append(current)
             current, seen_key = 0, True
@@ -130,7 +151,7 @@ def count_writes(binary, args):
 
 def measure(binary, scene, text, rounds=9):
     log = tempfile.NamedTemporaryFile(delete=False, suffix=".timing").name
-    ours, theirs, inside_first, outside_keys = [], [], [], []
+    ours, theirs, inside_first, outside_keys, phases = [], [], [], [], []
     for i in range(rounds):
         pair = ["r", "l"] if i % 2 == 0 else ["l", "r"]
         for who in pair:
@@ -143,6 +164,7 @@ def measure(binary, scene, text, rounds=9):
             logged_first, _ = read_log(log)
             if logged_first:
                 inside_first.append((logged_first[0] - start) * 1000)
+            phases.append(read_phases(log, start))
             outside_keys += [r[0] for r in results if r[0] is not None]
     _, inside_keys = read_log(log)
     all_inside = []
@@ -165,19 +187,22 @@ def measure(binary, scene, text, rounds=9):
     theirs = [x for x in theirs if x]
     m_ours, m_less = statistics.median(ours), statistics.median(theirs)
     print(f"{scene}: first frame {m_ours:.1f} ms vs less {m_less:.1f} ms = {m_ours / m_less:.2f}x"
-          f" (medians of {rounds}; program's own first frame {statistics.median(inside_first):.1f} ms after exec)")
+          f" (medians of {rounds}; the program's own clock: {statistics.median(inside_first):.1f} ms)")
+    split = [(label, statistics.median([p[name] for p in phases if name in p])) for name, label in PHASES
+             if any(name in p for p in phases)]
+    print("  first frame, median ms per step: " + "; ".join(f"{label} {ms:.2f}" for label, ms in split))
     print(f"  key to finished frame: outside median {statistics.median(outside_keys):.2f} ms, p99 {percentile(outside_keys, 99):.2f} ms"
           f" ({len(outside_keys)} keys); inside median {statistics.median(all_inside) / 1000:.2f} ms,"
           f" p99 {percentile(all_inside, 99) / 1000:.2f} ms ({len(all_inside)} keys)")
     print(f"  key that changes nothing (z): {max(r[1] for r in noop)} bytes written, inside median"
           f" {statistics.median(noop_inside) / 1000:.3f} ms" if noop_inside else "  key that changes nothing: no timing")
-    if writes:
+    if writes is None:
+        print("  write() calls: strace not found")
+    else:
         per_key = writes[1:]
         print(f"  write() calls: first frame {writes[0]} (terminal setup included), per key frame"
               f" median {statistics.median(per_key) if per_key else 0}, max {max(per_key) if per_key else 0}"
               f" ({len(per_key)} frames)")
-    else:
-        print("  write() calls: strace not found")
     kb = [r[1] for r in steps]
     cells = [r[2] for r in steps]
     ratio = sum(kb) / max(1, sum(cells))

@@ -66,9 +66,9 @@ public enum RunReport {
         var o = JSONObject()
         o.add("table", c.table.rawValue)
         o.add("row", c.row)
-        o.add("field", c.field)
-        o.add("before", c.before)
-        o.add("after", c.after)
+        o.add("field", c.field.rawValue)
+        o.add("before", c.before.description)
+        o.add("after", c.after.description)
         return o.text
     }
 

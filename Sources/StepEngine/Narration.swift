@@ -52,37 +52,41 @@ extension Trace {
         var done = Set<Int>()
         for (n, c) in changes.enumerated() where !done.contains(n) {
             let r = hex(c.row)
-            switch (c.table, c.field) {
-            case (.rmp, "assigned"):
+            switch (c.table, c.field, c.after) {
+            case (.rmp, .assigned, .bit(let assigned)):
                 let related = changes.indices.filter { changes[$0].table == .rmp && changes[$0].row == c.row }
                 done.formUnion(related)
-                if c.after == "1" {
-                    let asid = changes.first { $0.table == .rmp && $0.row == c.row && $0.field == "asid" }?.after ?? "?"
-                    let gfn = changes.first { $0.table == .rmp && $0.row == c.row && $0.field == "gfn" }?.after ?? "?"
+                if assigned {
+                    let asid = changes.first { $0.table == .rmp && $0.row == c.row && $0.field == .asid }?.after.description ?? "?"
+                    let gfn = changes.first { $0.table == .rmp && $0.row == c.row && $0.field == .gfn }?.after.description ?? "?"
                     parts.append("RMP[\(r)]: shared → private (ASID \(asid), gfn \(gfn))")
                 } else {
                     parts.append("RMP[\(r)]: private → shared")
                 }
-            case (.rmp, "validated"): parts.append("RMP[\(r)]: Validated \(c.before) → \(c.after)")
-            case (.rmp, _): parts.append("RMP[\(r)].\(c.field): \(c.before) → \(c.after)")
-            case (.directMap, "present"): parts.append("direct map: \(r) \(c.after == "present" ? "restored" : "removed")")
-            case (.directMap, _):
-                parts.append(c.after == "none" ? "\(c.before) dropped" : "\(c.after) → \(c.row >= 0 ? r : "user address")")
-            case (.frame, "owner"):
-                if c.after == "free" { parts.append("\(r) freed") }
-                else if c.after.hasPrefix("orphan") { parts.append("\(r) orphaned (still pinned)") }
-                else if c.before == "free" && !changes.contains(where: { ($0.table == .sharedFD || $0.table == .privateFD) && $0.after == r }) {
-                    parts.append("\(r) allocated to \(fileWords(c.after))")
+            case (.rmp, .validated, _): parts.append("RMP[\(r)]: Validated \(c.before) → \(c.after)")
+            case (.rmp, _, _): parts.append("RMP[\(r)].\(c.field.rawValue): \(c.before) → \(c.after)")
+            case (.directMap, .present, .present(let present)): parts.append("direct map: \(r) \(present ? "restored" : "removed")")
+            case (.directMap, _, .mapping(nil)): parts.append("\(c.before) dropped")
+            case (.directMap, _, _): parts.append("\(c.after) → \(c.row >= 0 ? r : "user address")")
+            case (.frame, .owner, .owner(let owner)):
+                switch (c.before, owner) {
+                case (_, .free): parts.append("\(r) freed")
+                case (_, .orphan): parts.append("\(r) orphaned (still pinned)")
+                case (.owner(.free), _):
+                    // An allocation into an fd is told by the fd's own change; other owners here.
+                    let intoFile = changes.contains { ($0.table == .sharedFD || $0.table == .privateFD) && $0.after == .frame(c.row) }
+                    if !intoFile { parts.append("\(r) allocated to \(fileWords(c.after.description))") }
+                default: break
                 }
-            case (.frame, "pins"): parts.append("\(r) pins \(c.before) → \(c.after)")
-            case (.frame, _): break
-            case (.sharedFD, "orphans"): parts.append("orphans of gfn \(r): \(c.before) → \(c.after)")
-            case (.sharedFD, _), (.privateFD, _):
+            case (.frame, .pins, _): parts.append("\(r) pins \(c.before) → \(c.after)")
+            case (.frame, _, _): break
+            case (.sharedFD, .orphans, _): parts.append("orphans of gfn \(r): \(c.before) → \(c.after)")
+            case (.sharedFD, _, _), (.privateFD, _, _):
                 parts.append("\(fileWords(c.table.rawValue))[\(r)]: \(c.before) → \(c.after)")
-            case (.kvm, "attribute"): parts.append("attribute[\(r)]: \(c.before) → \(c.after)")
-            case (.kvm, "npt"): parts.append("NPT[\(r)]: \(c.before) → \(c.after)")
-            case (.kvm, _): parts.append(requestWords(gfn: r, c))
-            case (.guest, _): parts.append("guest view[\(r)]: \(c.before) → \(c.after)")
+            case (.kvm, .attribute, _): parts.append("attribute[\(r)]: \(c.before) → \(c.after)")
+            case (.kvm, .npt, _): parts.append("NPT[\(r)]: \(c.before) → \(c.after)")
+            case (.kvm, _, _): parts.append(requestWords(gfn: r, c))
+            case (.guest, _, _): parts.append("guest view[\(r)]: \(c.before) → \(c.after)")
             }
         }
         return parts.joined(separator: "; ")
@@ -94,11 +98,11 @@ extension Trace {
     }
 
     private func requestWords(gfn: String, _ c: Change) -> String {
-        if c.before == "none" { return "PSC request for \(gfn): \(c.after) pending" }
-        let failing = { (s: String) in s.contains("failed") || s.contains("refused") }
-        if c.after == "none" { return failing(c.before) ? "PSC request for \(gfn) failed" : "PSC request for \(gfn) completed" }
-        if c.after.contains("refused") && !c.before.contains("refused") { return "PSC request for \(gfn) refused by the VMM: it will fail" }
-        if failing(c.after) && !failing(c.before) { return "PSC request for \(gfn) will fail" }
+        guard case .request(let before) = c.before, case .request(let after) = c.after else { return "PSC request for \(gfn)" }
+        guard let b = before else { return "PSC request for \(gfn): \(c.after) pending" }
+        guard let a = after else { return b.willFail ? "PSC request for \(gfn) failed" : "PSC request for \(gfn) completed" }
+        if a.refused && !b.refused { return "PSC request for \(gfn) refused by the VMM: it will fail" }
+        if a.willFail && !b.willFail { return "PSC request for \(gfn) will fail" }
         return "PSC request for \(gfn) forwarded to the VMM"
     }
 

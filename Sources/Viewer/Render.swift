@@ -142,18 +142,16 @@ extension ViewerState {
     private func pageLine(slot s: Int, changed: ChangedCells) -> CellText {
         let g = world.geometry
         let p = world.pages[s]
-        func mark(_ field: String, _ text: String) -> String { changed.pageFields.contains(field) ? "*" + text : text }
+        func mark(_ field: ChangeField, _ text: String) -> String { changed.pageFields.contains(field) ? "*" + text : text }
         let npt = p.npt.map { "\(hex(g.pfn($0.frame))) \($0.kind.rawValue)" } ?? "none"
-        var line = "\(g.name(ofSlot: s)) gfn \(hex(g.gfn(ofSlot: s))): attribute \(mark("attribute", p.attribute.rawValue))"
-        line += " · NPT \(mark("npt", npt)) · guest view \(mark("view", p.guestView.rawValue))"
-        if p.orphans > 0 || changed.pageFields.contains("orphans") { line += " · orphans \(mark("orphans", String(p.orphans)))" }
+        var line = "\(g.name(ofSlot: s)) gfn \(hex(g.gfn(ofSlot: s))): attribute \(mark(.attribute, p.attribute.rawValue))"
+        line += " · NPT \(mark(.npt, npt)) · guest view \(mark(.view, p.guestView.rawValue))"
+        if p.orphans > 0 || changed.pageFields.contains(.orphans) { line += " · orphans \(mark(.orphans, String(p.orphans)))" }
         if let r = p.pending {
             let failing = r.failed ? ", will fail" : r.refused ? ", refused by the VMM: will fail" : ""
-            line += " · " + mark("request", "request \(r.kind.rawValue)\(r.forwarded ? ", forwarded" : "")\(failing)")
-        } else if changed.pageFields.contains("request") {
-            let gfn = g.gfn(ofSlot: s)
-            let before = trace.changes(of: index).first { $0.table == .kvm && $0.row == gfn && $0.field == "request" }?.before ?? ""
-            line += before.contains("failed") || before.contains("refused") ? " · *request failed" : " · *request done"
+            line += " · " + mark(.request, "request \(r.kind.rawValue)\(r.forwarded ? ", forwarded" : "")\(failing)")
+        } else if let ended = changed.endedRequest {
+            line += ended.willFail ? " · *request failed" : " · *request done"
         }
         return CellText(line, style: changed.pageFields.isEmpty ? .dim : .info)
     }

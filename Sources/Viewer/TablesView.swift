@@ -9,8 +9,10 @@ import StepEngine
 struct ChangedCells {
     private var cells = Set<[Int]>()
     /// KVM and guest fields of the active page that changed (shown in the narration's page line),
-    /// and "orphans" when the page's orphan count changed.
-    var pageFields = Set<String>()
+    /// and `.orphans` when the page's orphan count changed.
+    var pageFields = Set<ChangeField>()
+    /// The active page's request before the action, when the action ended it (done or failed).
+    var endedRequest: PendingRequest?
 
     init(_ state: ViewerState) {
         guard state.index >= 0 else { return }
@@ -57,8 +59,12 @@ struct ChangedCells {
         for c in trace.changes(of: state.index) {
             switch (c.table, c.field) {
             case (.kvm, _), (.guest, _): pageFields.insert(c.field)
-            case (.sharedFD, "orphans"): pageFields.insert("orphans")
+            case (.sharedFD, .orphans): pageFields.insert(.orphans)
             default: break
+            }
+            if c.field == .request, case .request(let b?) = c.before, case .request(nil) = c.after,
+               c.row == state.activeSlot.map({ state.world.geometry.gfn(ofSlot: $0) }) {
+                endedRequest = b
             }
         }
     }

@@ -102,6 +102,8 @@ enum TerminalLoop {
         color: Bool, theme: Theme, makeBusy: (_ width: Int, _ height: Int, _ busy: BusyScreen) -> S?,
         tick: (inout S, Double) -> Bool = { _, _ in false }
     ) throws(CLIFailure) -> Int32 {
+        let timing = TimingLog()
+        timing.phase("loop")
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal.open(colorMode: color ? .auto : .none)
@@ -111,14 +113,17 @@ enum TerminalLoop {
         }
         defer { terminal.close() }
         terminal.setPalette(ThemeLoader.palette(theme))
+        timing.phase("terminal")
         let size = terminal.size
         let busy = BusyScreen(terminal: terminal)
         guard var state = makeBusy(size.width, size.height, busy) else { return 0 }
         if let s = busy.exitSignal { return 128 + s }
         terminal.invalidate()
         state.setASCII(!terminal.isUTF8)
-        terminal.draw(state.render(now: monotonicNow()))
-        let timing = TimingLog()
+        timing.phase("state")
+        let first = state.render(now: monotonicNow())
+        timing.phase("render")
+        terminal.draw(first)
         timing.firstFrame()
         while !state.quit {
             let event = terminal.readEvent(timeoutMs: 100)
@@ -176,13 +181,20 @@ enum TerminalLoop {
 }
 
 /// With `RMPVIZ_TIMING=PATH`, the loop appends when its first frame was on screen (CLOCK_MONOTONIC
-/// seconds, comparable with the launching process's clock) and each key's time to its finished
-/// frame, for `bench/terminal.py`. Off (and free) otherwise.
+/// seconds, comparable with the launching process's clock), when each step before it ended (the
+/// loop entered after parsing and loading, the terminal opened, the state made, the first grid
+/// rendered), and each key's time to its finished frame, for `bench/terminal.py`. Off (and free)
+/// otherwise.
 struct TimingLog {
     private let file: UnsafeMutablePointer<FILE>?
 
     init() {
         file = environment("RMPVIZ_TIMING").flatMap { fopen($0, "a") }
+    }
+
+    func phase(_ name: String) {
+        guard let file else { return }
+        fputs("phase \(name) \(monotonicNow())\n", file)
     }
 
     func firstFrame() {
