@@ -174,3 +174,18 @@ public struct TraceCursor: Sendable {
         }
     }
 }
+
+extension Trace {
+    /// The same place in this run as action `index` of `other` (a run of the same scene): the same
+    /// step and the same action within it, the step's last when this run's step is shorter. A step
+    /// this run never reached gives its last action and `reached` false. The variant switch, the
+    /// kernel key, a reload and a comparison all move between runs through this one function.
+    public func samePlace(as index: Int, in other: Trace) -> (index: Int, reached: Bool) {
+        guard index >= 0, index < other.actionCount else { return (min(index, actionCount - 1), true) }
+        let step = Int(other.records[index].step)
+        let offset = index - other.actions(ofStep: step).lowerBound
+        let range = actions(ofStep: min(step, max(0, stepCount - 1)))
+        guard !range.isEmpty, isReached(step: step) else { return (actionCount - 1, false) }
+        return (min(range.lowerBound + max(0, offset), range.upperBound - 1), true)
+    }
+}

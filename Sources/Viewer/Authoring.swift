@@ -7,12 +7,9 @@ extension ViewerState {
     public mutating func reload(traces new: [Trace]) {
         guard !new.isEmpty else { return }
         let variantName = trace.variant?.name
-        let step = self.step
-        let offset = index - trace.actions(ofStep: step).lowerBound
         let v = new.firstIndex { $0.variant?.name == variantName && variantName != nil } ?? min(variant, new.count - 1)
         let t = new[v]
-        let range = t.actions(ofStep: min(step, max(0, t.stepCount - 1)))
-        let target = range.isEmpty ? t.actionCount - 1 : min(range.lowerBound + max(0, offset), range.upperBound - 1)
+        let target = t.samePlace(as: index, in: trace).index
         traces = new
         variant = v
         cursor = TraceCursor(trace: t, at: target)

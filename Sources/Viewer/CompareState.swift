@@ -102,22 +102,9 @@ extension ViewerState {
     /// last when its step is shorter); a step the right never reached shows the right's ending.
     mutating func syncCompared() {
         guard var c = compared else { return }
-        let right = c.trace
-        let target: Int
-        if index < 0 {
-            target = -1
-            c.stepNotReached = false
-        } else {
-            let range = right.actions(ofStep: step)
-            if range.isEmpty || !right.isReached(step: step) {
-                target = right.actionCount - 1
-                c.stepNotReached = true
-            } else {
-                let offset = index - trace.actions(ofStep: step).lowerBound
-                target = min(range.lowerBound + max(0, offset), range.upperBound - 1)
-                c.stepNotReached = false
-            }
-        }
+        let place = c.trace.samePlace(as: index, in: trace)
+        let target = place.index
+        c.stepNotReached = !place.reached
         c.cursor.move(to: target)
         if c.measure.step != step || c.measure.width != width {
             let half = max(10, width / 2 - 4)

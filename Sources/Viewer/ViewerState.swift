@@ -238,14 +238,11 @@ public struct ViewerState: Sendable {
             message = "this scene has no other variant"
             return
         }
-        let step = self.step
-        let offset = index - trace.actions(ofStep: step).lowerBound
         variant = (variant + delta + traces.count) % traces.count
         let t = traces[variant]
-        let range = t.actions(ofStep: step)
-        let target = range.isEmpty ? t.actionCount - 1 : min(range.lowerBound + max(0, offset), range.upperBound - 1)
-        if range.isEmpty { message = "step \(step + 1) is not reached in this variant: showing its ending" }
-        cursor = TraceCursor(trace: t, at: target)
+        let place = t.samePlace(as: index, in: trace)
+        if !place.reached { message = "step \(step + 1) is not reached in this variant: showing its ending" }
+        cursor = TraceCursor(trace: t, at: place.index)
         rebuildComparison()
         followActivePage()
     }
