@@ -71,18 +71,21 @@ public struct Scene: Sendable, Hashable {
     /// The scene with command-line settings; refused, with the operations' lines, when a run's
     /// resolved settings make an operation impossible (an operation that needs UPM under `upm off`).
     /// `origin` says where the overrides came from in messages (default: the command line's options).
-    public func applying(_ overrides: [Setting], origin: String? = nil) -> Result<Scene, Diagnostics> {
+    /// `onlyVariant`: check only that variant's run (a comparison runs one variant, and another
+    /// variant that needs what the settings take away must not refuse it).
+    public func applying(_ overrides: [Setting], origin: String? = nil, onlyVariant: Int? = nil) -> Result<Scene, Diagnostics> {
         var s = self
         s.overrides = overrides
-        let problems = s.operationProblems(origin: origin)
+        let problems = s.operationProblems(origin: origin, onlyVariant: onlyVariant)
         return problems.isEmpty ? .success(s) : .failure(Diagnostics(problems))
     }
 
     /// Operations a run's settings make impossible, at their lines (memory-model.md, Settings).
-    public func operationProblems(limit: Int = SceneLimits.errors, origin: String? = nil) -> [Diagnostic] {
+    public func operationProblems(limit: Int = SceneLimits.errors, origin: String? = nil, onlyVariant: Int? = nil) -> [Diagnostic] {
         // Variants often share a config: each distinct one is checked once per operation.
         var configs: [(name: String?, config: Config)] = []
-        for v in runs {
+        let checked = onlyVariant.flatMap { variants.indices.contains($0) ? [variants[$0]] : nil } ?? runs
+        for v in checked {
             let c = config(for: v)
             if !configs.contains(where: { $0.config == c }) { configs.append((v?.name, c)) }
         }

@@ -34,9 +34,11 @@ public enum CompareSide: Hashable, Sendable {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let key = SettingKey(rawValue: parts[0]) else {
                 let names = scene.variants.map(\.name)
+                // A pair with an unknown key is a mistyped setting: suggest from the key alone.
+                let typo = parts.count == 2 ? Suggest.didYouMean(parts[0], in: SettingKey.allCases.map(\.rawValue))
+                    : Suggest.didYouMean(text, in: names + SettingKey.allCases.map(\.rawValue))
                 return .failure(Problem(message: "\(text): not a variant" + (names.isEmpty ? "" : " (\(names.joined(separator: ", ")))")
-                                        + " nor KEY=VALUE settings" + Suggest.didYouMean(text, in: names + SettingKey.allCases.map(\.rawValue)),
-                                        isUsage: true))
+                                        + " nor KEY=VALUE settings" + typo, isUsage: true))
             }
             if let problem = key.problem(with: parts[1]) {
                 return .failure(Problem(message: "\(pair): \(problem)", isUsage: true))
@@ -67,7 +69,7 @@ public enum CompareSide: Hashable, Sendable {
         case .settings(let pairs):
             let nowhere = SourceLocation(line: 0, column: 0)
             let settings = pairs.map { Setting(key: $0.key, value: $0.value, location: nowhere) }
-            switch scene.applying(scene.overrides + settings) {
+            switch scene.applying(scene.overrides + settings, onlyVariant: left.variantIndex) {
             case .success(let s): return .success(Engine.run(s, variant: left.variantIndex))
             case .failure(let d):
                 return .failure(Problem(message: d.map { "\(label): line \($0.location.line): \($0.message)" }.joined(separator: "; "),

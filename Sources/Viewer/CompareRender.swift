@@ -102,8 +102,9 @@ extension ViewerState {
         } else {
             past = false
         }
-        let mark = c.comparison.divergence == nil ? "=" : (past ? "≠" : "·")
-        let legend = "  (≠ marks cells that differ; s/p: shared/private fd)"
+        let differs = ascii ? "!" : "≠"
+        let mark = c.comparison.divergence == nil ? "=" : (past ? differs : "·")
+        let legend = "  (\(differs) marks cells that differ; s/p: shared/private fd)"
         let text = " \(mark) \(sentence)"
         let style: Style = past ? .warning : .info
         let w = grid.put(text, x: r.x, y: r.y, style: style, clip: r.width, truncation: .ellipsis)

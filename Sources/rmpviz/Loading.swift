@@ -192,12 +192,12 @@ enum SceneLoader {
                 }
                 loaded.variant = entry.variant
                 loaded.explore = entry.explore
-                if let text = entry.compare {
+                if let sideText = entry.compare {
                     // The side is read and run now, so a deck that cannot be presented says so before the talk.
                     let scene = loaded.scene
                     let variant = entry.variant.flatMap { v in scene.variants.firstIndex { $0.name == v } } ?? (scene.variants.isEmpty ? nil : 0)
                     let problem: CompareSide.Problem?
-                    switch CompareSide.parse(text, scene: scene) {
+                    switch CompareSide.parse(sideText, scene: scene) {
                     case .success(let side):
                         loaded.compare = side
                         if case .failure(let p) = side.run(against: Engine.run(scene, variant: variant)) { problem = p } else { problem = nil }
