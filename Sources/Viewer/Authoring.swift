@@ -92,7 +92,7 @@ public enum FitCheck {
     /// The column headers each table must show whole: the tables' own (RMP fields only in the RMP
     /// table; the frame's owner with the direct map's kernel mappings).
     static func headers(_ kind: TableKind) -> [String] {
-        TableColumns.headers(kind)
+        TableSpec.of(kind).headers
     }
 
     /// The first line in the rect that ends in an ellipsis (the renderer's mark for cut text).

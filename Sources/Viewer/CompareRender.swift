@@ -116,6 +116,21 @@ extension ViewerState {
     private func differingCells(left: (ViewerState, FrameRowMap), right: (ViewerState, FrameRowMap),
                                 capacity: Int, shown: [Rect]) -> Set<[Int]> {
         var out = Set<[Int]>()
+        // Each column as its table's spec says a comparison weighs it.
+        func mark(_ kind: TableKind, _ row: Int, _ x: [CellText], _ y: [CellText], shift: Int) {
+            for (col, c) in TableSpec.of(kind).columns.enumerated() where col < x.count && col < y.count {
+                let differs: Bool
+                switch c.compare {
+                case .ignored: differs = false
+                case .presence:
+                    // A pfn or a word ("hole", "-"): which pfn does not count.
+                    func presence(_ t: String) -> String { t.hasPrefix("0x") ? "a frame" : t }
+                    differs = presence(x[col].text) != presence(y[col].text)
+                case .text: differs = x[col].text != y[col].text
+                }
+                if differs { out.insert([kind.rawValue, row, col + shift]) }
+            }
+        }
         let l = TableCells(world: left.0.world, upm: left.0.trace.config.upm)
         let r = TableCells(world: right.0.world, upm: right.0.trace.config.upm)
         for kind in TableKind.allCases where kind.rawValue < shown.count && shown[kind.rawValue].width > 0 {
@@ -131,17 +146,9 @@ extension ViewerState {
                     default: out.insert([kind.rawValue, row, shift])
                     }
                     guard let fa = a.frame, let fb = b.frame else { continue }
-                    let x = l.values(kind, Int(fa)), y = r.values(kind, Int(fb))
-                    for col in 1..<min(x.count, y.count) where x[col].text != y[col].text {
-                        out.insert([kind.rawValue, row, col + shift])
-                    }
+                    mark(kind, row, l.values(kind, Int(fa)), r.values(kind, Int(fb)), shift: shift)
                 } else {
-                    let x = l.values(kind, row), y = r.values(kind, row)
-                    func presence(_ t: String) -> String { t.hasPrefix("0x") ? "frame" : t }
-                    if presence(x[1].text) != presence(y[1].text) { out.insert([kind.rawValue, row, 1]) }
-                    for col in 2..<min(x.count, y.count) where x[col].text != y[col].text {
-                        out.insert([kind.rawValue, row, col])
-                    }
+                    mark(kind, row, l.values(kind, row), r.values(kind, row), shift: 0)
                 }
             }
         }

@@ -18,11 +18,10 @@ extension ViewerState {
             ("*", "a cell the last action changed (also bold/reverse)"),
             ("≠", "in a comparison (c): a cell whose meaning differs between the two sides (frame numbers are not compared)"),
             ("bold", "rows of the page the last action touched, in all four tables"),
-            ("N", "the NPT entry of the gfn points at this fd's frame"),
-            ("P / -", "direct map entry present / removed"),
-            ("A V", "RMP Assigned and Validated bits"),
-            ("", ""),
         ]
+        // The columns, from the tables' own specs.
+        lines += TableSpec.legend
+        lines.append(("", ""))
         // The legend of this run's settings, from the model's one settings table.
         let config = trace.config
         lines.append(("settings", "of this run: \(config.kernel.label); 'set' marks a value the scene or command line chose"))

@@ -93,14 +93,6 @@ enum TableColumns {
     enum DirectMap { static let pfn = 0, present = 1, owner = 2, mappings = 3 }
     enum FD { static let gfn = 0, frame = 1, npt = 2, page = 3 }
 
-    static func headers(_ kind: TableKind) -> [String] {
-        switch kind {
-        case .rmp: ["pfn", "A", "ASID", "gfn", "V"]
-        case .directMap: ["pfn", "P", "owner", "kernel mappings"]
-        case .sharedFD, .privateFD: ["gfn", "frame", "N", "page"]
-        }
-    }
-
     /// The mark drawn in a changed cell's gutter, right before its value.
     static let mark = "*"
     /// The gap between two columns is their gutter: a column of space and one for the mark, so a
@@ -154,46 +146,50 @@ struct TableCells {
             .joined(separator: ", ")
     }
 
-    /// The row's value cells, without change marks.
-    func values(_ kind: TableKind, _ row: Int) -> [CellText] {
-        let w = world
-        let g = w.geometry
-        switch kind {
-        case .rmp:
-            let f = frame(row)
-            return [
-                CellText(hex(g.pfn(Int32(row)))),
-                CellText(f.assigned ? "1" : "0", style: f.assigned ? .warning : nil),
-                CellText(f.assigned ? String(f.asid) : "-"),
-                CellText(f.assigned ? hex(f.rmpGFN) : "-"),
-                CellText(f.validated ? "1" : "0"),
-            ]
-        case .directMap:
-            let f = frame(row)
-            return [
-                CellText(hex(g.pfn(Int32(row)))),
-                CellText(f.present ? "P" : "-", style: f.present ? nil : .error),
-                CellText(ownerText(f.owner)),
-                CellText(mappings(of: Int32(row))),
-            ]
-        case .sharedFD, .privateFD:
-            let slot = g.slot(atGFNRank: row)
-            let page = self.page(slot)
-            let side: MemoryKind = kind == .sharedFD ? .shared : .private
-            let frame = page.frame(in: side)
-            let usedByNPT = page.npt.map { $0.frame == frame && frame >= 0 } ?? false
-            var name = g.name(ofSlot: slot)
-            let decl = g.layout.pages[g.declaration(ofSlot: slot).page]
-            if let label = decl.label { name += " " + label }
-            if side == .shared, page.orphans > 0 { name += ", orphans \(page.orphans)" }
-            let noFile = side == .private && !upm
-            return [
-                CellText(hex(g.gfn(ofSlot: slot))),
-                CellText(frame >= 0 ? hex(g.pfn(frame)) : (noFile ? "-" : "hole"), style: frame >= 0 ? nil : .dim),
-                CellText(usedByNPT ? "N" : ""),
-                CellText(name),
-            ]
-        }
+    /// The row's value cells, without change marks, as the table's spec reads them.
+    func values(_ kind: TableKind, _ row: Int) -> [CellText] { TableSpec.of(kind).cells(self, row) }
+
+    func rmpCells(_ row: Int) -> [CellText] {
+        let g = world.geometry
+        let f = frame(row)
+        return [
+            CellText(hex(g.pfn(Int32(row)))),
+            CellText(f.assigned ? "1" : "0", style: f.assigned ? .warning : nil),
+            CellText(f.assigned ? String(f.asid) : "-"),
+            CellText(f.assigned ? hex(f.rmpGFN) : "-"),
+            CellText(f.validated ? "1" : "0"),
+        ]
+    }
+
+    func directMapCells(_ row: Int) -> [CellText] {
+        let g = world.geometry
+        let f = frame(row)
+        return [
+            CellText(hex(g.pfn(Int32(row)))),
+            CellText(f.present ? "P" : "-", style: f.present ? nil : .error),
+            CellText(ownerText(f.owner)),
+            CellText(mappings(of: Int32(row))),
+        ]
+    }
+
+    func fdCells(_ kind: TableKind, _ row: Int) -> [CellText] {
+        let g = world.geometry
+        let slot = g.slot(atGFNRank: row)
+        let page = self.page(slot)
+        let side: MemoryKind = kind == .sharedFD ? .shared : .private
+        let frame = page.frame(in: side)
+        let usedByNPT = page.npt.map { $0.frame == frame && frame >= 0 } ?? false
+        var name = g.name(ofSlot: slot)
+        let decl = g.layout.pages[g.declaration(ofSlot: slot).page]
+        if let label = decl.label { name += " " + label }
+        if side == .shared, page.orphans > 0 { name += ", orphans \(page.orphans)" }
+        let noFile = side == .private && !upm
+        return [
+            CellText(hex(g.gfn(ofSlot: slot))),
+            CellText(frame >= 0 ? hex(g.pfn(frame)) : (noFile ? "-" : "hole"), style: frame >= 0 ? nil : .dim),
+            CellText(usedByNPT ? "N" : ""),
+            CellText(name),
+        ]
     }
 
     /// Who holds a frame, in a word and the gfn: the file (the memslot's backing without UPM), an
@@ -344,26 +340,9 @@ struct TablesView {
     /// The table's value columns, sized to the numbers this scene has (0x100 or 0x100000) so names
     /// get the room; a comparison's frame tables start with the gfn a row's frame is for.
     private func valueColumns(_ kind: TableKind) -> [TableWidget.Column] {
-        let layout = state.world.layout
-        let pfn = max(5, hex(layout.pfns.upperBound).count)
-        let gfn = max(4, layout.pages.map { hex($0.gfns.upperBound).count }.max() ?? 4)
-        let h = TableColumns.headers(kind)
-        let key: [TableWidget.Column] = frameRows?.hasKey(kind) == true ? [.init("for", width: .fixed(gfn + 2))] : []
-        switch kind {
-        case .rmp:
-            let asid = max(4, String(state.trace.config.asid).count)
-            return key + [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)), .init(h[2], width: .fixed(asid)),
-                          .init(h[3], width: .fixed(gfn)), .init(h[4], width: .fixed(1))]
-        case .directMap:
-            // The owner column fits "private 0x10" (and a kernel object's name, up to a point).
-            let names = state.trace.kernelNames.map { 7 + TextWidth.width(of: $0) }
-            let owner = min(16, ([8 + gfn] + names).max() ?? 12)
-            return key + [.init(h[0], width: .fixed(pfn)), .init(h[1], width: .fixed(1)),
-                          .init(h[2], width: .fixed(owner)), .init(h[3], width: .weight(1), minWidth: 8)]
-        case .sharedFD, .privateFD:
-            return [.init(h[0], width: .fixed(gfn)), .init(h[1], width: .fixed(pfn)), .init(h[2], width: .fixed(1)),
-                    .init(h[3], width: .weight(1), minWidth: 4)]
-        }
+        let sizes = ColumnSizes(state)
+        let key: [TableWidget.Column] = frameRows?.hasKey(kind) == true ? [.init("for", width: .fixed(sizes.gfn + 2))] : []
+        return key + TableSpec.of(kind).widgetColumns(sizes)
     }
 
     private func rowStyle(_ kind: TableKind, _ row: Int, selected: Bool) -> Style? {
