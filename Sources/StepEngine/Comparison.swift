@@ -91,36 +91,23 @@ public struct RunComparison: Sendable {
         }
     }
 
+    /// The fields of one gfn whose text differs between two worlds, in `GfnView.names` order.
     static func rowDifferences(_ a: World, _ b: World, slot s: Int) -> [RowDifference] {
         if sameView(a, b, slot: s) { return [] }
         let x = GfnView(world: a, slot: s), y = GfnView(world: b, slot: s)
-        guard x != y else { return [] }
         let g = a.geometry
         return GfnView.names.indices.filter { x.values[$0] != y.values[$0] }.map { i in
             RowDifference(gfn: g.gfn(ofSlot: s), page: g.name(ofSlot: s), field: GfnView.names[i], left: x.values[i], right: y.values[i])
         }
     }
 
-    /// `GfnView` equality without building its text: the common case, two gfns alike. It compares
-    /// the raw state the view is made of (a superset), so "same" here always means the same view;
-    /// `rowDifferences` builds the views to say what differs.
+    /// `GfnView` equality without building its text: the view's parts as `ViewCode` integers,
+    /// equal exactly when the text is. `rowDifferences` builds the views to say what differs.
     static func sameView(_ a: World, _ b: World, slot s: Int) -> Bool {
         let p = a.pages[s], q = b.pages[s]
-        func frame(_ w: World, _ f: Int32) -> FrameState? {
-            guard f >= 0 else { return nil }
-            var e = w.frames[Int(f)]
-            e.owner = .free  // the owner is the fd and gfn, the same on both sides when the rest is
-            return e
-        }
-        func npt(_ x: GuestPageState) -> Int {
-            guard let e = x.npt else { return 0 }
-            return (e.kind == .private ? 4 : 0) + (e.frame == x.sharedFrame ? 1 : e.frame == x.privateFrame ? 2 : 3)
-        }
-        return p.attribute == q.attribute && p.guestView == q.guestView && p.orphans == q.orphans
-            && p.pending?.kind == q.pending?.kind
-            && p.pending?.willFail == q.pending?.willFail
-            && npt(p) == npt(q)
-            && frame(a, p.sharedFrame) == frame(b, q.sharedFrame) && frame(a, p.privateFrame) == frame(b, q.privateFrame)
+        func fd(_ w: World, _ f: Int32) -> UInt64 { f >= 0 ? ViewCode.fd(w.frames[Int(f)]) : 0 }
+        return ViewCode.page(p) == ViewCode.page(q)
+            && fd(a, p.sharedFrame) == fd(b, q.sharedFrame) && fd(a, p.privateFrame) == fd(b, q.privateFrame)
     }
 
     /// The gfn-aligned differences between two worlds of the same layout.

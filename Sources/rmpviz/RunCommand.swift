@@ -13,6 +13,8 @@ struct Run: ParsableCommand {
         discussion: """
             text: step, action, actor, operation, page, frame, what changed and the outcomes.
             json: JSON Lines, one object per action, then {"ending": ..., "outcomes": [...], "steps_run": N, "steps": M}.
+            --compare B: where the two runs first differ, in one line, then per step the rows (by gfn) that differ;
+            json: one object per step with its differing rows, then {"diverges_at": {"step", "action"} or null, "left": ..., "right": ...}.
             Exit status: 0 ok, 64 bad usage (a deck: use 'rmpviz present'), 65 a scene error, 66 a file that cannot be read.
 
             Example: rmpviz run ghcb-upm --variant discard --format json
@@ -40,7 +42,7 @@ struct Run: ParsableCommand {
             let trace = try loadTrace(scene, variant: variant, overrides: settings.overrides(), command: "'rmpviz run'")
             var out = OutputBuffer()
             if let compare {
-                let other = try Run.otherSide(of: trace, compare)
+                let other = try compareSide(compare, against: trace).right
                 let comparison = RunComparison(left: trace, right: other)
                 switch format {
                 case .text: CompareReport.text(comparison) { out.line($0) }
@@ -54,30 +56,6 @@ struct Run: ParsableCommand {
             case .json: RunReport.json(trace) { out.line($0) }
             }
             out.flush()
-        }
-    }
-
-    /// The right side of `--compare`: a variant by name, or settings on top of the left's variant.
-    static func otherSide(of left: Trace, _ text: String) throws(CLIFailure) -> Trace {
-        let scene = left.scene
-        if let i = scene.variants.firstIndex(where: { $0.name == text }) { return Engine.run(scene, variant: i) }
-        let nowhere = SourceLocation(line: 0, column: 0)
-        var settings: [Setting] = []
-        for pair in text.split(separator: ",").map(String.init) {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let key = SettingKey(rawValue: parts[0]) else {
-                let names = scene.variants.map(\.name)
-                throw CLIFailure(status: 64, message: "rmpviz: --compare \(text): not a variant"
-                                 + (names.isEmpty ? "" : " (\(names.joined(separator: ", ")))") + " nor KEY=VALUE settings"
-                                 + Suggest.didYouMean(text, in: names + SettingKey.allCases.map(\.rawValue)))
-            }
-            if let problem = key.problem(with: parts[1]) { throw CLIFailure(status: 64, message: "rmpviz: --compare \(pair): \(problem)") }
-            settings.append(Setting(key: key, value: parts[1], location: nowhere))
-        }
-        switch scene.applying(scene.overrides + settings) {
-        case .success(let s): return Engine.run(s, variant: left.variantIndex)
-        case .failure(let d):
-            throw CLIFailure(status: 65, message: d.map { "rmpviz: --compare \(text): line \($0.location.line): \($0.message)" }.joined(separator: "\n"))
         }
     }
 }
