@@ -3,11 +3,14 @@
 /// A checkpoint of a world shares every chunk with the live world; a later write copies only the
 /// chunk it lands in (and the chunk directory), so keeping a checkpoint of a 262,144-page world
 /// every few hundred actions costs kilobytes, not megabytes.
+// The element access is inlinable: other modules (the engine, the viewer) read worlds through it
+// millions of times, and an unspecialised generic getter costs a metadata lookup per read.
+@frozen
 public struct PagedArray<Element>: Sendable where Element: Sendable {
-    static var shift: Int { 8 }
-    static var mask: Int { (1 << shift) - 1 }
+    @usableFromInline static var shift: Int { 8 }
+    @usableFromInline static var mask: Int { (1 << shift) - 1 }
 
-    private var chunks: [ContiguousArray<Element>]
+    @usableFromInline var chunks: [ContiguousArray<Element>]
     public private(set) var count: Int
 
     public init(repeating value: Element, count: Int) {
@@ -24,6 +27,7 @@ public struct PagedArray<Element>: Sendable where Element: Sendable {
         self.chunks = chunks
     }
 
+    @inlinable
     public subscript(index: Int) -> Element {
         get { chunks[index >> Self.shift][index & Self.mask] }
         set { chunks[index >> Self.shift][index & Self.mask] = newValue }
