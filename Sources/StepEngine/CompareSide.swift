@@ -69,7 +69,7 @@ public enum CompareSide: Hashable, Sendable {
         case .settings(let pairs):
             let nowhere = SourceLocation(line: 0, column: 0)
             let settings = pairs.map { Setting(key: $0.key, value: $0.value, location: nowhere) }
-            switch scene.applying(scene.overrides + settings, onlyVariant: left.variantIndex) {
+            switch scene.applying(scene.overrides + settings, origin: "with \(label): ", onlyVariant: left.variantIndex) {
             case .success(let s): return .success(Engine.run(s, variant: left.variantIndex))
             case .failure(let d):
                 return .failure(Problem(message: d.map { "\(label): line \($0.location.line): \($0.message)" }.joined(separator: "; "),
