@@ -69,10 +69,11 @@ public enum CompareSide: Hashable, Sendable {
         case .settings(let pairs):
             let nowhere = SourceLocation(line: 0, column: 0)
             let settings = pairs.map { Setting(key: $0.key, value: $0.value, location: nowhere) }
-            switch scene.applying(scene.overrides + settings, origin: "with \(label): ", onlyVariant: left.variantIndex) {
+            // The side names itself once, ahead of the lines it makes impossible.
+            switch scene.applying(scene.overrides + settings, origin: "", onlyVariant: left.variantIndex) {
             case .success(let s): return .success(Engine.run(s, variant: left.variantIndex))
             case .failure(let d):
-                return .failure(Problem(message: d.map { "\(label): line \($0.location.line): \($0.message)" }.joined(separator: "; "),
+                return .failure(Problem(message: "\(label): " + d.map { "line \($0.location.line): \($0.message)" }.joined(separator: "; "),
                                         isUsage: false))
             }
         }
