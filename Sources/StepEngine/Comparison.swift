@@ -68,8 +68,19 @@ public struct RunComparison: Sendable {
     /// the runs never differ.
     public let divergence: Divergence?
     /// Per step, the rows that differ at its end (a step one side did not reach is compared with
-    /// that side's last world).
-    public let stepDifferences: [[RowDifference]]
+    /// that side's last world). Computed when asked for: the viewer needs only the divergence, and
+    /// two large runs that differ early differ in hundreds of thousands of rows.
+    public var stepDifferences: [[RowDifference]] {
+        // Before the step of the first divergence every step ends alike: nothing to look at.
+        let first = divergence?.step ?? left.stepCount
+        return (0..<left.stepCount).map { s in
+            guard s >= first else { return [] }
+            let l = left.actions(ofStep: s), r = right.actions(ofStep: s)
+            let le = l.isEmpty ? max(-1, l.lowerBound - 1) : l.upperBound - 1
+            let re = r.isEmpty ? max(-1, r.lowerBound - 1) : r.upperBound - 1
+            return RunComparison.differences(left.world(after: le), right.world(after: re))
+        }
+    }
     /// Where the runs first differ, in one line: "first differs at step 4, action 2: vmm discard —
     /// left keeps 0x100 in the shared fd, right frees it", or "the runs never differ".
     public let divergenceSentence: String
@@ -80,15 +91,6 @@ public struct RunComparison: Sendable {
         let d = RunComparison.walk(left, right)
         divergence = d
         divergenceSentence = RunComparison.sentence(left, right, d)
-        // Before the step of the first divergence every step ends alike: nothing to look at.
-        let first = d?.step ?? left.stepCount
-        stepDifferences = (0..<left.stepCount).map { s in
-            guard s >= first else { return [] }
-            let l = left.actions(ofStep: s), r = right.actions(ofStep: s)
-            let le = l.isEmpty ? max(-1, l.lowerBound - 1) : l.upperBound - 1
-            let re = r.isEmpty ? max(-1, r.lowerBound - 1) : r.upperBound - 1
-            return RunComparison.differences(left.world(after: le), right.world(after: re))
-        }
     }
 
     /// The fields of one gfn whose text differs between two worlds, in `GfnView.names` order.
