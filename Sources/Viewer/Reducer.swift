@@ -201,9 +201,8 @@ extension ViewerState {
             }
             if g.layout.pfns.contains(n) {
                 focus = .rmp
-                select(.rmp, n - g.pfnBase)
-                select(.directMap, n - g.pfnBase)
-                message = "pfn \(hex(n))"
+                selectFrame(Int32(n - g.pfnBase))
+                message = "pfn \(hex(n))" + (compared != nil && rowOfFrame(Int32(n - g.pfnBase)) == nil ? ": it backs no gfn on the left" : "")
                 return
             }
         }
@@ -227,10 +226,21 @@ extension ViewerState {
         select(.privateFD, rank)
         let page = world.pages[s]
         let f = page.privateFrame >= 0 ? page.privateFrame : page.sharedFrame
-        if f >= 0 {
-            select(.rmp, Int(f))
-            select(.directMap, Int(f))
-        }
+        if f >= 0 { selectFrame(f) }
+    }
+
+    /// The frame tables' row of a frame: the frame's own row, or in a comparison the aligned row
+    /// that shows it on the left.
+    func rowOfFrame(_ f: Int32) -> Int? {
+        guard let c = compared else { return Int(f) }
+        return c.rows.row(showing: f, left: true, at: index, in: world)
+    }
+
+    /// Selects a frame in both frame tables.
+    mutating func selectFrame(_ f: Int32) {
+        guard let row = rowOfFrame(f) else { return }
+        select(.rmp, row)
+        select(.directMap, row)
     }
 }
 

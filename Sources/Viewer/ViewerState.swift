@@ -198,15 +198,7 @@ public struct ViewerState: Sendable {
 
     /// Moves selections and scrolls so that the active page is in view in all four tables.
     mutating func followActivePage() {
-        if let c = compared {
-            if let f = primaryFrame, let row = c.rows.row(showing: f, left: true, at: index, in: world) {
-                select(.rmp, row)
-                select(.directMap, row)
-            }
-        } else if let f = primaryFrame {
-            select(.rmp, Int(f))
-            select(.directMap, Int(f))
-        }
+        if let f = primaryFrame { selectFrame(f) }
         if let s = activeSlot {
             let rank = world.geometry.rank(ofSlot: s)
             select(.sharedFD, rank)

@@ -475,4 +475,20 @@ private func textColumn(of needle: String, in line: String) -> Int? { column(of:
         #expect(top.contains("action 1/12 | 1/13"), "\(top)")
         #expect(!top.contains("?"), "no character without an ASCII stand-in: \(top)")
     }
+
+    /// Find in a comparison selects the aligned row of the frame (rows are gfns, not pfns). On
+    /// discard the allocator hands 0x100, freed by ghcb's shared fd, to the heap's private fd: at
+    /// the end 0x100 is the row of p 0x30, the third, not row 0 as its pfn would say.
+    @Test func findSelectsTheAlignedFrameRow() throws {
+        var s = try CompareFixture.state("ghcb-upm", left: "discard", right: .variant("keep"))
+        s.jump(to: s.trace.actionCount - 1)
+        let rows = try #require(s.compared?.rows.rows)
+        let heap = try #require(rows.firstIndex(of: BackingRow(slot: 1, kind: .private)))
+        #expect(heap == 2, "rows: \(rows)")
+        s.find("0x100")
+        #expect(s.focus == .rmp)
+        #expect(s.selection[TableKind.rmp.rawValue] == heap && s.selection[TableKind.directMap.rawValue] == heap)
+        s.find("0x10f")
+        #expect(s.message == "pfn 0x10f: it backs no gfn on the left")
+    }
 }
