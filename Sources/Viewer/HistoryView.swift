@@ -96,17 +96,22 @@ struct HistoryView {
         }
         let rf = rmpFrame()
         let rmp = rf >= 0 ? w.frames[Int(rf)] : nil
+        // The frame's RMP and direct-map fields say what the tables' cells say: read from their specs.
+        let rmpRow = rf >= 0 ? TableSpec.of(.rmp).cells(cells, Int(rf)).map(\.text) : nil
+        func directMap(_ column: Int) -> String {
+            rf >= 0 ? TableSpec.of(.directMap).cells(cells, Int(rf))[column].text : ""
+        }
         return fields.map { field in
             switch field {
-            case .owner: return rmp.map { cells.ownerText($0.owner) } ?? ""
+            case .owner: return directMap(TableColumns.DirectMap.owner)
             case .pins: return rmp.map { String($0.pins) } ?? ""
-            case .present: return rmp.map { $0.present ? "P" : "-" } ?? ""
-            case .mappings: return cells.mappings(of: rf)
+            case .present: return directMap(TableColumns.DirectMap.present)
+            case .mappings: return directMap(TableColumns.DirectMap.mappings)
             case .backing: return rf >= 0 ? hex(g.pfn(rf)) : "-"
-            case .assigned: return rmp.map { $0.assigned ? "1" : "0" } ?? "-"
-            case .asid: return rmp.map { $0.assigned ? String($0.asid) : "-" } ?? "-"
-            case .rmpGFN: return rmp.map { $0.assigned ? hex($0.rmpGFN) : "-" } ?? "-"
-            case .validated: return rmp.map { $0.validated ? "1" : "0" } ?? "-"
+            case .assigned: return rmpRow?[TableColumns.RMP.assigned] ?? "-"
+            case .asid: return rmpRow?[TableColumns.RMP.asid] ?? "-"
+            case .rmpGFN: return rmpRow?[TableColumns.RMP.gfn] ?? "-"
+            case .validated: return rmpRow?[TableColumns.RMP.validated] ?? "-"
             case .shared, .privateFrame, .attribute, .npt, .guest, .request:
                 guard case .slot(let s) = target else { return "" }
                 let p = w.pages[s]
