@@ -90,9 +90,9 @@ def snapshot(screen):
     return [screen.buffer[y][x] for y in range(screen.lines) for x in range(screen.columns)]
 
 
-def less_first_frame(text):
+def less_first_frame(text, argv=None):
     start = time.monotonic()
-    pid, fd = spawn(["less", text], dict(os.environ, **ENV))
+    pid, fd = spawn(argv or ["less", text], dict(os.environ, **ENV))
     _, last = settle(fd, 0.3)
     finish(pid, fd)
     return (last - start) * 1000 if last else None
@@ -103,6 +103,12 @@ def read_log(path):
     first = [float(l.split()[1]) for l in lines if l.startswith("first-frame")]
     keys = [int(l.split()[1]) for l in lines if l.startswith("key")]
     return first, keys
+
+
+def read_key_parts(path):
+    """Per key: (handle, render, draw) microseconds, when the program logs them."""
+    lines = open(path).read().split("\n") if os.path.exists(path) else []
+    return [tuple(int(x) for x in l.split()[2:5]) for l in lines if l.startswith("key") and len(l.split()) >= 5]
 
 
 PHASES = [("loop", "start to the loop (exec, runtime, arguments, scene, theme)"), ("terminal", "terminal opened"),
@@ -151,12 +157,13 @@ def count_writes(binary, args):
 
 def measure(binary, scene, text, rounds=9):
     log = tempfile.NamedTemporaryFile(delete=False, suffix=".timing").name
-    ours, theirs, inside_first, outside_keys, phases = [], [], [], [], []
+    ours, theirs, inside_first, outside_keys, phases, floor = [], [], [], [], [], []
     for i in range(rounds):
         pair = ["r", "l"] if i % 2 == 0 else ["l", "r"]
         for who in pair:
             if who == "l":
                 theirs.append(less_first_frame(text))
+                floor.append(less_first_frame(text, ["/bin/echo", "x"]))
                 continue
             open(log, "w").close()
             first, start, results = session(binary, [scene], KEYS, log=log)
@@ -167,11 +174,12 @@ def measure(binary, scene, text, rounds=9):
             phases.append(read_phases(log, start))
             outside_keys += [r[0] for r in results if r[0] is not None]
     _, inside_keys = read_log(log)
-    all_inside = []
+    all_inside, parts = [], []
     for _ in range(3):
         open(log, "w").close()
         session(binary, [scene], KEYS * 4, log=log)
         all_inside += read_log(log)[1]
+        parts += read_key_parts(log)
     # Bytes against changed cells, and the key that changes nothing.
     import pyte
     screen = pyte.Screen(COLS, ROWS)
@@ -190,10 +198,15 @@ def measure(binary, scene, text, rounds=9):
           f" (medians of {rounds}; the program's own clock: {statistics.median(inside_first):.1f} ms)")
     split = [(label, statistics.median([p[name] for p in phases if name in p])) for name, label in PHASES
              if any(name in p for p in phases)]
-    print("  first frame, median ms per step: " + "; ".join(f"{label} {ms:.2f}" for label, ms in split))
+    print(f"  (this harness's own floor, fork and exec of /bin/echo to its output: {statistics.median(floor):.1f} ms)")
+    if len(split) > 1:
+        print("  first frame, median ms per step: " + "; ".join(f"{label} {ms:.2f}" for label, ms in split))
     print(f"  key to finished frame: outside median {statistics.median(outside_keys):.2f} ms, p99 {percentile(outside_keys, 99):.2f} ms"
           f" ({len(outside_keys)} keys); inside median {statistics.median(all_inside) / 1000:.2f} ms,"
           f" p99 {percentile(all_inside, 99) / 1000:.2f} ms ({len(all_inside)} keys)")
+    if parts:
+        print(f"  inside, median µs per key: reducer {statistics.median(p[0] for p in parts)},"
+              f" render {statistics.median(p[1] for p in parts)}, terminal (encode and write) {statistics.median(p[2] for p in parts)}")
     print(f"  key that changes nothing (z): {max(r[1] for r in noop)} bytes written, inside median"
           f" {statistics.median(noop_inside) / 1000:.3f} ms" if noop_inside else "  key that changes nothing: no timing")
     if writes is None:

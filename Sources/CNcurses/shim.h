@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -45,6 +46,42 @@ static inline const char *rmpviz_tigetstr(const char *name) {
 }
 static inline const char *rmpviz_tparm1(const char *cap, int a) { return tiparm(cap, a); }
 static inline const char *rmpviz_tparm2(const char *cap, int a, int b) { return tiparm(cap, a, b); }
+
+/// The terminal's size by ncurses' own rule: the kernel's, unless LINES or COLUMNS in the
+/// environment say otherwise; 80×24 when neither knows.
+static inline void rmpviz_terminal_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    *rows = 0;
+    *columns = 0;
+    if (ioctl(fd, TIOCGWINSZ, &size) == 0) {
+        *rows = size.ws_row;
+        *columns = size.ws_col;
+    }
+    const char *lines = getenv("LINES"), *cols = getenv("COLUMNS");
+    if (lines && atoi(lines) > 0) *rows = atoi(lines);
+    if (cols && atoi(cols) > 0) *columns = atoi(cols);
+    if (*rows <= 0) *rows = 24;
+    if (*columns <= 0) *columns = 80;
+}
+
+/// newterm on a screen of one row of 24 columns. Frames never use ncurses' screen, and
+/// allocating three full-size screens of cchar_t (and faulting their pages in) costs about a
+/// quarter of a millisecond before the first frame; the screen is resized to the terminal's
+/// size after that frame. 24 columns keep ncurses' output buffer, sized from the screen, large
+/// enough for its setup strings in one write. The environment is restored before returning.
+static inline SCREEN *rmpviz_newterm_small(FILE *out, FILE *in) {
+    const char *lines = getenv("LINES"), *cols = getenv("COLUMNS");
+    char *savedLines = lines ? strdup(lines) : NULL;
+    char *savedCols = cols ? strdup(cols) : NULL;
+    setenv("LINES", "1", 1);
+    setenv("COLUMNS", "24", 1);
+    SCREEN *screen = newterm(NULL, out, in);
+    if (savedLines) setenv("LINES", savedLines, 1); else unsetenv("LINES");
+    if (savedCols) setenv("COLUMNS", savedCols, 1); else unsetenv("COLUMNS");
+    free(savedLines);
+    free(savedCols);
+    return screen;
+}
 
 /// Writes all of `buffer` to `fd` in as few write(2) calls as the descriptor takes (one, on a
 /// terminal with room), retrying after EINTR and waiting for room after EAGAIN; 0 or -1.

@@ -59,7 +59,7 @@ public final class CursesTerminal {
             throw TerminalError.noUsableTerminal("cannot install signal handlers")
         }
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting.
-        guard let screen = newterm(nil, rmpviz_stdout(), rmpviz_stdin()) else {
+        guard let screen = rmpviz_newterm_small(rmpviz_stdout(), rmpviz_stdin()) else {
             rmpviz_forget_termios()
             rmpviz_reset_quit_signals()
             throw TerminalError.noUsableTerminal("ncurses cannot drive TERM=\(term)")
@@ -106,14 +106,14 @@ public final class CursesTerminal {
     /// The control strings of the terminal ncurses opened (its terminfo entry).
     private static func terminalStrings() -> TerminalStrings {
         func bytes(_ name: String) -> [UInt8]? {
-            rmpviz_tigetstr(name).map { Array(String(cString: $0).utf8) }
+            rmpviz_tigetstr(name).map(TerminalStrings.bytes)
         }
         let ansiMove = "\u{1b}[%i%p1%d;%p2%dH"
         let move: (Int, Int, inout [UInt8]) -> Void
-        if let cup = rmpviz_tigetstr("cup"), String(cString: cup) != ansiMove {
+        if let cup = rmpviz_tigetstr("cup"), TerminalStrings.bytes(cup) != Array(ansiMove.utf8) {
             let format = String(cString: cup)
             move = { row, column, out in
-                if let s = rmpviz_tparm2(format, Int32(row), Int32(column)) { out += Array(String(cString: s).utf8) }
+                if let s = rmpviz_tparm2(format, Int32(row), Int32(column)) { out += TerminalStrings.bytes(s) }
             }
         } else {
             move = TerminalStrings.ansiMove
@@ -121,11 +121,14 @@ public final class CursesTerminal {
         var right: ((Int, inout [UInt8]) -> Void)?
         if let cuf = rmpviz_tigetstr("cuf") {
             let format = String(cString: cuf)
-            right = format == "\u{1b}[%p1%dC" ? TerminalStrings.ansiRight : { columns, out in
-                if let s = rmpviz_tparm1(format, Int32(columns)) { out += Array(String(cString: s).utf8) }
+            right = TerminalStrings.bytes(cuf) == Array("\u{1b}[%p1%dC".utf8) ? TerminalStrings.ansiRight : { columns, out in
+                if let s = rmpviz_tparm1(format, Int32(columns)) { out += TerminalStrings.bytes(s) }
             }
         }
-        return TerminalStrings(
+        // ncv uses the curses attribute bits: underline 2, reverse 4, dim 16, bold 32.
+        let ncv = max(0, tigetnum("ncv"))
+        let noColor: [(Int32, Style.Attributes)] = [(2, .underline), (4, .reverse), (16, .dim), (32, .bold)]
+        var strings = TerminalStrings(
             clear: bytes("clear") ?? Array("\u{1b}[H\u{1b}[2J".utf8),
             clearToEnd: bytes("el"),
             reset: bytes("sgr0") ?? Array("\u{1b}[m".utf8),
@@ -134,23 +137,51 @@ public final class CursesTerminal {
             backColorErase: tigetflag("bce") > 0,
             bottomRightScrolls: tigetflag("am") > 0 && tigetflag("xenl") <= 0,
             moveTo: move, moveRight: right)
+        strings.noColorAttributes = noColor.reduce(0) { ncv & $1.0 != 0 ? $0 | $1.1.rawValue : $0 }
+        return strings
     }
 
-    /// Tries the user's locale, then C.UTF-8; true when the result encodes UTF-8.
+    /// Tries the user's character encoding, then C.UTF-8; true when the result encodes UTF-8.
+    /// Only LC_CTYPE matters to the terminal (ncurses' key decoding, the codeset); loading the
+    /// other categories read a dozen more locale files before the first frame.
     private static func setUTF8Locale() -> Bool {
         func codesetIsUTF8() -> Bool {
             guard let codeset = rmpviz_codeset() else { return false }
             let name = String(cString: codeset).lowercased()
             return name == "utf-8" || name == "utf8"
         }
-        if setlocale(LC_ALL, "") != nil && codesetIsUTF8() { return true }
-        if setlocale(LC_ALL, "C.UTF-8") != nil && codesetIsUTF8() { return true }
+        if setlocale(LC_CTYPE, "") != nil && codesetIsUTF8() { return true }
+        if setlocale(LC_CTYPE, "C.UTF-8") != nil && codesetIsUTF8() { return true }
         return false
     }
 
     /// Columns and rows of the terminal now.
     public var size: (width: Int, height: Int) {
-        (Int(rmpviz_cols()), Int(rmpviz_lines()))
+        fullSize ? (Int(rmpviz_cols()), Int(rmpviz_lines())) : Self.terminalSize()
+    }
+
+    /// False until ncurses' screen, opened small, has the terminal's size.
+    private var fullSize = false
+    private var scrollRegionSet = false
+
+    private static func terminalSize() -> (width: Int, height: Int) {
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        rmpviz_terminal_size(1, &rows, &columns)
+        return (Int(columns), Int(rows))
+    }
+
+    /// Gives ncurses' screen the terminal's size (it was opened small, see rmpviz_newterm_small),
+    /// once the first frame is out: ncurses then tracks resizes, and endwin and a suspend put the
+    /// cursor on the real bottom line. True when the size is not the one the last frame had.
+    private func growScreen() -> Bool {
+        guard !fullSize else { return false }
+        let (width, height) = Self.terminalSize()
+        let drawn = lastGrid.map { ($0.width, $0.height) }
+        fullSize = true
+        _ = resize_term(Int32(height), Int32(width))
+        _ = untouchwin(window)
+        return drawn.map { $0 != (width, height) } ?? false
     }
 
     /// Sets the colours of each role; roles not in `map` use the terminal's default colours.
@@ -161,7 +192,7 @@ public final class CursesTerminal {
         let setBackground = rmpviz_tigetstr("setab")
         func select(_ capability: UnsafePointer<CChar>?, _ number: Int16) -> [UInt8] {
             guard number >= 0, let capability, let s = rmpviz_tparm1(capability, Int32(number)) else { return [] }
-            return Array(String(cString: s).utf8)
+            return TerminalStrings.bytes(s)
         }
         var roles = Array(repeating: RoleColors(), count: 256)
         for role in Style.Role.allCases {
@@ -192,9 +223,18 @@ public final class CursesTerminal {
         guard screen != nil else { return }
         let grid = isUTF8 ? grid : grid.asciiFallback()
         let (columns, rows) = size
-        let bytes = encoder.encode(grid, over: lastGrid, columns: columns, rows: rows)
+        var bytes = encoder.encode(grid, over: lastGrid, columns: columns, rows: rows)
         lastGrid = grid
         guard !bytes.isEmpty else { return }
+        if !scrollRegionSet {
+            // ncurses set the scroll region for its one-row screen (rmpviz_newterm_small); the
+            // first frame sets it for the terminal, as ncurses would have (nothing here scrolls,
+            // but the region outlives the program).
+            scrollRegionSet = true
+            if let csr = rmpviz_tigetstr("csr"), let region = rmpviz_tparm2(csr, 0, Int32(rows - 1)) {
+                bytes = TerminalStrings.bytes(region) + bytes
+            }
+        }
         _ = bytes.withUnsafeBytes { rmpviz_write_all(1, $0.baseAddress, $0.count) }
     }
 
@@ -208,6 +248,11 @@ public final class CursesTerminal {
     public func readEvent(timeoutMs: Int32) -> TerminalEvent? {
         guard screen != nil else { return .endOfInput }
         if let signal = pendingSignal() { return .signal(signal) }
+        if growScreen() {
+            invalidate()
+            let (width, height) = size
+            return .resize(width: width, height: height)
+        }
         if rmpviz_take_continued() != 0 { repaint() }
         // ncurses may hold keys already read (the rest of an escape sequence, a resize).
         if let event = nextKey() { return event }
@@ -315,6 +360,7 @@ public final class CursesTerminal {
     /// Ends the ncurses session and restores the terminal; safe to call more than once.
     public func close() {
         guard let screen else { return }
+        _ = growScreen()
         _ = endwin()
         delscreen(screen)
         self.screen = nil

@@ -17,6 +17,9 @@ struct TerminalStrings {
     var attributes: [[UInt8]?]
     /// Both colours to the terminal's default (`op`).
     var defaultColors: [UInt8]
+    /// Attributes (as `Style.Attributes` bits) this terminal cannot show together with colours
+    /// (`ncv`), left out of coloured cells as ncurses does.
+    var noColorAttributes: UInt8 = 0
     var backColorErase: Bool
     /// True when writing the bottom-right cell would scroll the screen (`am` without `xenl`).
     var bottomRightScrolls: Bool
@@ -39,6 +42,8 @@ struct RoleColors {
 /// frames never leaves colours behind, and the next frame starts from that known state.
 struct FrameEncoder {
     let strings: TerminalStrings
+    /// Blank line ends can be erased instead of written (`bce` and `el`).
+    private let canErase: Bool
     /// By `Style.Role` raw value.
     var roles: [RoleColors]
 
@@ -46,12 +51,15 @@ struct FrameEncoder {
     private var penAttributes: UInt8 = 0
     private var penForeground: Int16 = -1
     private var penBackground: Int16 = -1
+    /// The style the pen was last set for (nil after a reset): most cells repeat their neighbour's.
+    private var penStyle: Style?
     /// Where the next character lands; -1 when unknown (after the last column).
     private var cursorRow = -1
     private var cursorColumn = -1
 
     init(strings: TerminalStrings, roles: [RoleColors]) {
         self.strings = strings
+        canErase = strings.backColorErase && strings.clearToEnd != nil
         self.roles = roles
         out.reserveCapacity(1 << 15)
     }
@@ -63,6 +71,7 @@ struct FrameEncoder {
         penAttributes = 0
         penForeground = -1
         penBackground = -1
+        penStyle = nil
         cursorRow = -1
         cursorColumn = -1
         let previous = previous.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
@@ -100,21 +109,26 @@ struct FrameEncoder {
         var tail: Int?
         var x = 0
         while x < width {
-            let index = start + x
-            let cell = cells[index]
-            if cell.isContinuation {
+            var index = start + x
+            if let before, Self.same(cells, before, index) {
                 x += 1
                 continue
             }
-            var span = x + 1 < gridWidth && cells[index + 1].isContinuation ? 2 : 1
-            if let before, before[index] == cell, span == 1 || before[index + 1] == cells[index + 1] {
-                x += span
-                continue
+            if cells[index].isContinuation {
+                // Only the right half of a wide character differs: write the character again.
+                guard x > 0, !cells[index - 1].isContinuation else {
+                    x += 1
+                    continue
+                }
+                x -= 1
+                index -= 1
             }
-            if strings.backColorErase, let erase = strings.clearToEnd, width == columns {
+            let cell = cells[index]
+            var span = x + 1 < gridWidth && cells[index + 1].isContinuation ? 2 : 1
+            if canErase && width == columns {
                 let from = tail ?? blankTail(cells, start: start, width: width)
                 tail = from
-                if x >= from {
+                if x >= from, let erase = strings.clearToEnd {
                     moveCursor(to: y, x, cells: cells, rowStart: start)
                     setPen(cell.style)
                     out += erase
@@ -128,6 +142,8 @@ struct FrameEncoder {
                 // A wide character cut by the terminal's edge: the terminal would wrap it.
                 out.append(0x20)
                 span = 1
+            } else if cell.text.utf8.count == 1, let byte = cell.text.utf8.first {
+                out.append(byte)
             } else {
                 out.append(contentsOf: cell.text.utf8)
             }
@@ -135,6 +151,27 @@ struct FrameEncoder {
             cursorColumn = x < columns ? x : -1
         }
     }
+
+    /// Whether the cell at `index` is the same in both grids. Most cells of a frame did not change,
+    /// so identical bytes (the same small string or string storage, the same style) answer without
+    /// calling `==`, which is slower across modules and retains the strings it compares.
+    @inline(__always)
+    private static func same(_ cells: UnsafeBufferPointer<Cell>, _ before: UnsafeBufferPointer<Cell>, _ index: Int) -> Bool {
+        if bytewise, let a = cells.baseAddress, let b = before.baseAddress {
+            let p = UnsafeRawPointer(a + index)
+            let q = UnsafeRawPointer(b + index)
+            if p.loadUnaligned(as: UInt64.self) == q.loadUnaligned(as: UInt64.self)
+                && p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                && p.loadUnaligned(fromByteOffset: 16, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 16, as: UInt16.self) {
+                return true
+            }
+        }
+        return cells[index] == before[index]
+    }
+
+    /// True when a cell is a 16-byte string followed by a 2-byte style, the layout `same` reads.
+    private static let bytewise = MemoryLayout<Cell>.size == 18 && MemoryLayout<String>.size == 16
+        && MemoryLayout<Cell>.offset(of: \Cell.style) == 16 && MemoryLayout<Style>.size == 2
 
     /// The first column of the row's trailing run of blanks that erasing can paint: at least four
     /// of them, all one style, without reverse or underline (an erase shows neither).
@@ -180,15 +217,23 @@ struct FrameEncoder {
     }
 
     private func penMatches(_ style: Style) -> Bool {
+        if style == penStyle { return true }
         let colors = roles[Int(style.role.rawValue)]
-        return style.attributes.rawValue & 0x0f == penAttributes
+        return attributes(of: style, colors) == penAttributes
             && colors.foreground == penForeground && colors.background == penBackground
+    }
+
+    private func attributes(of style: Style, _ colors: RoleColors) -> UInt8 {
+        let colored = colors.foreground != -1 || colors.background != -1
+        return style.attributes.rawValue & 0x0f & (colored ? ~strings.noColorAttributes : 0xff)
     }
 
     /// Switches attributes and colours to `style`, sending only what differs when it can.
     private mutating func setPen(_ style: Style) {
-        let attributes = style.attributes.rawValue & 0x0f
+        if style == penStyle { return }
+        penStyle = style
         let colors = roles[Int(style.role.rawValue)]
+        let attributes = attributes(of: style, colors)
         if attributes == penAttributes && colors.foreground == penForeground && colors.background == penBackground {
             return
         }
@@ -221,6 +266,26 @@ struct FrameEncoder {
 }
 
 extension TerminalStrings {
+    /// A terminfo string as bytes, without its padding (`$<5>`, `$<2*/>`): tputs would turn
+    /// padding into delays, but these strings are written directly and modern terminals need none.
+    static func bytes(_ string: UnsafePointer<CChar>) -> [UInt8] {
+        let raw = Array(String(cString: string).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            if raw[i] == UInt8(ascii: "$"), i + 1 < raw.count, raw[i + 1] == UInt8(ascii: "<"),
+               let end = raw[(i + 2)...].firstIndex(of: UInt8(ascii: ">")),
+               raw[(i + 2)..<end].allSatisfy({ "0123456789.*/".utf8.contains($0) }) {
+                i = end + 1
+                continue
+            }
+            out.append(raw[i])
+            i += 1
+        }
+        return out
+    }
+
     /// `ESC [ row ; column H`, written without formatting through terminfo (the common case).
     static func ansiMove(_ row: Int, _ column: Int, _ out: inout [UInt8]) {
         out.append(0x1b)

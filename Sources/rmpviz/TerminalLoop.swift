@@ -140,8 +140,11 @@ enum TerminalLoop {
                 state.handle(key, now: start)
                 if state.wantsRepaint { terminal.invalidate() }
                 if case .resize = key { terminal.invalidate() }
-                terminal.draw(state.render(now: monotonicNow()))
-                timing.key(since: start)
+                let handled = monotonicNow()
+                let grid = state.render(now: handled)
+                let rendered = monotonicNow()
+                terminal.draw(grid)
+                timing.key(start: start, handled: handled, rendered: rendered)
                 continue
             }
             if redraw {
@@ -183,8 +186,8 @@ enum TerminalLoop {
 /// With `RMPVIZ_TIMING=PATH`, the loop appends when its first frame was on screen (CLOCK_MONOTONIC
 /// seconds, comparable with the launching process's clock), when each step before it ended (the
 /// loop entered after parsing and loading, the terminal opened, the state made, the first grid
-/// rendered), and each key's time to its finished frame, for `bench/terminal.py`. Off (and free)
-/// otherwise.
+/// rendered), and each key's time to its finished frame (with the reducer's, the render's and the
+/// terminal's shares), for `bench/terminal.py`. Off (and free) otherwise.
 struct TimingLog {
     private let file: UnsafeMutablePointer<FILE>?
 
@@ -210,9 +213,12 @@ struct TimingLog {
         fflush(file)
     }
 
-    func key(since start: Double) {
+    /// `key TOTAL HANDLE RENDER DRAW`, in microseconds: the reducer, the grid, the terminal write.
+    func key(start: Double, handled: Double, rendered: Double) {
         guard let file else { return }
-        fputs("key \(Int((monotonicNow() - start) * 1e6))\n", file)
+        let end = monotonicNow()
+        let parts = [end - start, handled - start, rendered - handled, end - rendered].map { String(Int($0 * 1e6)) }
+        fputs("key \(parts.joined(separator: " "))\n", file)
         fflush(file)
     }
 }
