@@ -12,9 +12,17 @@ protocol InteractiveScreen {
     /// Ctrl-L: the terminal should repaint everything.
     var wantsRepaint: Bool { get }
     mutating func setASCII(_ on: Bool)
+    /// What the screen draws, when it can say so cheaply: a key that leaves it equal is not
+    /// rendered. Nil: always render (the presenter's clock moves on its own).
+    var screenKey: AnyHashable? { get }
+}
+
+extension InteractiveScreen {
+    var screenKey: AnyHashable? { nil }
 }
 
 extension ViewerState: InteractiveScreen {
+    var screenKey: AnyHashable? { AnyHashable(appearance) }
     mutating func handle(_ key: Key, now: Double) { handle(key) }
     func render(now: Double) -> Grid { render() }
     var wantsRepaint: Bool { wantsRedraw }
@@ -137,10 +145,16 @@ enum TerminalLoop {
                     }
                 }
                 let start = monotonicNow()
+                let before = state.screenKey
                 state.handle(key, now: start)
                 if state.wantsRepaint { terminal.invalidate() }
                 if case .resize = key { terminal.invalidate() }
                 let handled = monotonicNow()
+                if let before, before == state.screenKey, !state.wantsRepaint {
+                    // Nothing on the screen would change: no render, no write.
+                    timing.key(start: start, handled: handled, rendered: handled)
+                    continue
+                }
                 let grid = state.render(now: handled)
                 let rendered = monotonicNow()
                 terminal.draw(grid)
