@@ -116,6 +116,15 @@ public struct Grid: Hashable, Sendable {
         guard x < limit else { return 0 }
         let text = truncation == .ellipsis ? TextWidth.truncate(string, to: limit - x) : string
         var column = x
+        if TextWidth.isPrintableASCII(text) {
+            // Most text is: a byte a column, each glyph's text made once for the whole program.
+            for byte in text.utf8 {
+                guard column < limit else { break }
+                if column >= 0 { place(Glyph.ascii[Int(byte &- 0x20)], x: column, y: y, style: style) }
+                column += 1
+            }
+            return column - x
+        }
         for character in text {
             guard column < limit else { break }
             guard let glyph = TextWidth.glyph(for: character) else { continue }

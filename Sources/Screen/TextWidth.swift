@@ -12,6 +12,8 @@ public struct Glyph: Hashable, Sendable {
     /// Shown instead of control characters.
     public static let replacement = Glyph(text: "\u{FFFD}", width: 1)
     public static let space = Glyph(text: " ", width: 1)
+    /// The printable ASCII glyphs, space to `~`, indexed by byte - 0x20.
+    static let ascii: [Glyph] = (0x20...0x7E).map { Glyph(text: String(UnicodeScalar(UInt8($0))), width: 1) }
 }
 
 /// Terminal column widths, computed in Swift because Glibc's `wcwidth` is hidden from Swift.
@@ -104,13 +106,24 @@ public enum TextWidth {
         return Glyph(text: text, width: baseWidth)
     }
 
+    /// True when every byte is printable ASCII (space to `~`): one column a byte, nothing to
+    /// sanitise. Most of what a frame draws is, and this answers it without forming a Character.
+    @inline(__always)
+    static func isPrintableASCII(_ string: String) -> Bool {
+        // One compare a byte: 0x20...0x7E is exactly the bytes b with b - 0x20 < 0x5F.
+        string.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 &- 0x20 < 0x5F } }
+            ?? string.utf8.allSatisfy { $0 &- 0x20 < 0x5F }
+    }
+
     /// The safe glyphs of a string, in order.
     public static func glyphs(_ string: String) -> [Glyph] {
-        string.compactMap(glyph(for:))
+        if isPrintableASCII(string) { return string.utf8.map { Glyph.ascii[Int($0 &- 0x20)] } }
+        return string.compactMap(glyph(for:))
     }
 
     /// Columns `string` occupies once sanitised.
     public static func width(of string: String) -> Int {
+        if isPrintableASCII(string) { return string.utf8.count }
         var total = 0
         for character in string {
             total += glyph(for: character)?.width ?? 0
@@ -121,6 +134,12 @@ public enum TextWidth {
     /// `string` cut to at most `width` columns; with `ellipsis`, a cut string ends in "…".
     public static func truncate(_ string: String, to width: Int, ellipsis: Bool = true) -> String {
         guard width > 0 else { return "" }
+        if isPrintableASCII(string) {
+            let count = string.utf8.count
+            if count <= width { return string }
+            let kept = String(decoding: string.utf8.prefix(ellipsis ? width - 1 : width), as: UTF8.self)
+            return ellipsis ? kept + "…" : kept
+        }
         let glyphs = glyphs(string)
         let total = glyphs.reduce(0) { $0 + $1.width }
         if total <= width { return glyphs.map(\.text).joined() }
