@@ -158,8 +158,25 @@ public struct Grid: Hashable, Sendable {
     /// Fills `rect` (clipped to the grid) with `cell`.
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
         let area = rect.intersection(bounds)
+        guard area.width > 0, area.height > 0 else { return }
+        let wide = cell.text.unicodeScalars.first.map(TextWidth.width(of:)) == 2
+        guard !wide, !cell.isContinuation else {
+            for y in area.rows {
+                for x in area.cols { self[x, y] = cell }
+            }
+            return
+        }
+        // One column a cell: only a wide character cut by the area's left or right edge needs its
+        // other half blanked (as `place` does); the cells inside are all overwritten.
         for y in area.rows {
-            for x in area.cols { self[x, y] = cell }
+            let row = y * width
+            if area.x > 0, cells[row + area.x].isContinuation {
+                cells[row + area.x - 1] = Cell(trusted: " ", style: cells[row + area.x - 1].style)
+            }
+            if area.maxX < width, cells[row + area.maxX].isContinuation {
+                cells[row + area.maxX] = Cell(trusted: " ", style: cells[row + area.maxX].style)
+            }
+            for x in area.cols { cells[row + x] = cell }
         }
     }
 
@@ -173,14 +190,12 @@ public struct Grid: Hashable, Sendable {
 
     /// A horizontal line of `character` (one column wide), clipped.
     public mutating func hline(x: Int, y: Int, length: Int, character: String = "─", style: Style = .border) {
-        let cell = Cell(character, style: style)
-        for column in x..<(x + max(0, length)) { self[column, y] = cell }
+        fill(Rect(x: x, y: y, width: max(0, length), height: 1), with: Cell(character, style: style))
     }
 
     /// A vertical line of `character` (one column wide), clipped.
     public mutating func vline(x: Int, y: Int, length: Int, character: String = "│", style: Style = .border) {
-        let cell = Cell(character, style: style)
-        for row in y..<(y + max(0, length)) { self[x, row] = cell }
+        fill(Rect(x: x, y: y, width: 1, height: max(0, length)), with: Cell(character, style: style))
     }
 
     /// Copies `other` with its top-left at (x, y), clipped to this grid.
