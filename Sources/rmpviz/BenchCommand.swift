@@ -11,6 +11,7 @@ import Viewer
 /// `rmpviz bench`: the speed targets of the issues, measured in-process on a release build.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure the speed targets (build with -c release first).",
         discussion: "Example: swift build -c release && .build/release/rmpviz bench")
 

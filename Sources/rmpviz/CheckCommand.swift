@@ -7,6 +7,7 @@ import Viewer
 /// `rmpviz check`: parse and run every variant of every scene; exit 1 if an expectation fails.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Parse and run every variant of every scene and check its expectations.",
         discussion: """
             Prints one line per run: ok or FAIL, the file, the variant and the ending, then each failed expectation with its line. Diagnostics go to standard error.

@@ -10,6 +10,7 @@ import Viewer
 /// `rmpviz explore`: every interleaving of a scene's lanes under every combination of settings.
 struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explore",
         abstract: "Run every interleaving of a scene's lanes under every combination of settings; print the outcome matrix.",
         discussion: """
             Each cell says whether an outcome is raised in every interleaving (always), some (sometimes (k/n)) or none (never). --witness ROW:OUTCOME -o FILE writes the interleaving that raises it with the fewest steps run as a plain scene that 'rmpviz check' passes. Ctrl-C stops a long exploration and prints what was counted, marked partial.

@@ -9,6 +9,7 @@ import Viewer
 /// `rmpviz present`: the viewer for a projector and a presenter remote.
 struct Present: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "present",
         abstract: "Present scenes or a deck on a projector: title cards, remote keys, a clock.",
         discussion: """
             Keys: PgDn Space → next action · PgUp ← previous · } { next/previous scene · b or . blank the screen (again to come back) · t reset the clock · the viewer's other keys still work.
@@ -113,6 +114,7 @@ struct Present: ParsableCommand {
 /// `rmpviz notes PATH`: the speaker's screen, following the file `present --notes` keeps up to date.
 struct Notes: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "notes",
         abstract: "Show a presenter notes file live, in large text, in a second terminal.",
         discussion: """
             Exit status: 0 quit, 65 a theme error, 66 a theme file that cannot be read, 69 no usable terminal, 143 or 129 ended by SIGTERM or SIGHUP.

@@ -40,6 +40,16 @@ struct RMPViz: ParsableCommand {
             printFailure(failure)
             Glibc.exit(failure.status)
         }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let scene = viewerAlone(arguments) {
+            do throws(CLIFailure) {
+                try View.open(scene)
+                Glibc.exit(0)
+            } catch {
+                printFailure(error)
+                Glibc.exit(error.status)
+            }
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -54,6 +64,15 @@ struct RMPViz: ParsableCommand {
             }
             Glibc.exit(code.rawValue)
         }
+    }
+
+    /// The scene of `rmpviz` or `rmpviz SCENE` (no option, no command), which open the viewer
+    /// with every default; nil for anything the argument parser must read.
+    static func viewerAlone(_ arguments: [String]) -> String? {
+        guard arguments.count <= 1, !arguments.contains(where: { $0.hasPrefix("-") || $0.isEmpty }) else { return nil }
+        let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard let word = arguments.first else { return View.defaultScene }
+        return commands.contains(word) ? nil : word
     }
 
     /// The viewer is the default command, so `rmpviz chek` would open a scene named chek. A first
@@ -83,6 +102,7 @@ func exiting(_ body: () throws(CLIFailure) -> Void) throws {
 /// `rmpviz list`: the built-in scenes and decks.
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List the built-in scenes and decks, name and title; or the kernels and settings.",
         discussion: "Example: rmpviz list   ·   rmpviz list --settings")
 

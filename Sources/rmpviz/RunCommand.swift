@@ -9,6 +9,7 @@ import StepEngine
 /// `rmpviz run`: print a run without a terminal, as text or JSON Lines.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Print a run of a scene, one line per page-level action.",
         discussion: """
             text: step, action, actor, operation, page, frame, what changed and the outcomes.

@@ -8,6 +8,9 @@ import Viewer
 /// The viewer (the default command): opens a scene in the terminal.
 struct View: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Every command is named in its configuration: ArgumentParser would otherwise derive the
+        // name with String(describing:), a protocol-conformance scan of the binary at each start.
+        commandName: "view",
         abstract: "Open a scene in the terminal viewer (the default command).",
         discussion: """
             Keys: → Space next action, ← previous, ] [ step, v variant, c compare, Tab table, Enter page history, / find, ? help, q quit.
@@ -18,8 +21,11 @@ struct View: ParsableCommand {
                       rmpviz ghcb-upm --variant discard --compare kernel=mainline
             """)
 
+    /// The scene `rmpviz` opens with no argument.
+    static let defaultScene = "ghcb-upm"
+
     @Argument(help: "A scene file or built-in scene name.")
-    var scene: String = "ghcb-upm"
+    var scene: String = View.defaultScene
 
     @Option(help: "The variant to show first (default: the first).")
     var variant: String?
@@ -41,31 +47,39 @@ struct View: ParsableCommand {
 
     func run() throws {
         try exiting { () throws(CLIFailure) in
-            let theme = try ThemeLoader.load(self.theme)
-            let overrides = try settings.overrides()
-            let (traces, first) = try loadAllTraces(scene, variant: variant, overrides: overrides)
-            let side = try compare.map { text throws(CLIFailure) in try compareSide(text, against: traces[first]).side }
-            let noColor = self.noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
-            var watcher = FileWatcher(paths: watch ? SceneLoader.watchedPaths(scene) : [])
-            let status = try TerminalLoop.run(
-                color: !noColor, theme: theme,
-                make: { w, h in
-                    var state = ViewerState(traces: traces, variant: first, width: w, height: h)
-                    if let side { state?.openComparison(side) }
-                    return state
-                },
-                tick: { state, _ in
-                    guard watch, watcher.changed() else { return false }
-                    do throws(CLIFailure) {
-                        let (new, _) = try loadAllTraces(scene, variant: state.trace.variant?.name, overrides: overrides)
-                        state.reload(traces: new)
-                    } catch {
-                        state.showDiagnostics(error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
-                    }
-                    return true
-                })
-            if status != 0 { throw CLIFailure(status: status, message: "") }
+            try View.open(scene, variant: variant, overrides: try settings.overrides(), compare: compare,
+                          noColor: noColor, theme: theme, watch: watch)
         }
+    }
+
+    /// The viewer on a scene. `rmpviz` and `rmpviz SCENE` come straight here with the defaults,
+    /// without the argument parser: building its argument sets (by reflection) is a millisecond of
+    /// the time to the first frame.
+    static func open(_ scene: String, variant: String? = nil, overrides: [Setting] = [], compare: String? = nil,
+                     noColor: Bool = false, theme themeName: String? = nil, watch: Bool = false) throws(CLIFailure) {
+        let theme = try ThemeLoader.load(themeName)
+        let (traces, first) = try loadAllTraces(scene, variant: variant, overrides: overrides)
+        let side = try compare.map { text throws(CLIFailure) in try compareSide(text, against: traces[first]).side }
+        let noColor = noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
+        var watcher = FileWatcher(paths: watch ? SceneLoader.watchedPaths(scene) : [])
+        let status = try TerminalLoop.run(
+            color: !noColor, theme: theme,
+            make: { w, h in
+                var state = ViewerState(traces: traces, variant: first, width: w, height: h)
+                if let side { state?.openComparison(side) }
+                return state
+            },
+            tick: { state, _ in
+                guard watch, watcher.changed() else { return false }
+                do throws(CLIFailure) {
+                    let (new, _) = try loadAllTraces(scene, variant: state.trace.variant?.name, overrides: overrides)
+                    state.reload(traces: new)
+                } catch {
+                    state.showDiagnostics(error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+                }
+                return true
+            })
+        if status != 0 { throw CLIFailure(status: status, message: "") }
     }
 }
 
