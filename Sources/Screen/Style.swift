@@ -10,8 +10,28 @@ public struct Style: Hashable, Sendable {
         case normal, dim, header, title, border, selected, highlight, changed
         case info, warning, error, fatal, banner, key, notReached, free
 
-        /// The role's name as written in theme files (the case name).
-        public var name: String { "\(self)" }
+        /// The role's name as written in theme files (the case name). Spelt out: "\(self)" would
+        /// look the enum's description up at run time, on every theme read at start.
+        public var name: String {
+            switch self {
+            case .normal: "normal"
+            case .dim: "dim"
+            case .header: "header"
+            case .title: "title"
+            case .border: "border"
+            case .selected: "selected"
+            case .highlight: "highlight"
+            case .changed: "changed"
+            case .info: "info"
+            case .warning: "warning"
+            case .error: "error"
+            case .fatal: "fatal"
+            case .banner: "banner"
+            case .key: "key"
+            case .notReached: "notReached"
+            case .free: "free"
+            }
+        }
 
         /// The role with `name`, or nil; used when reading theme files.
         public init?(name: String) {

@@ -13,6 +13,8 @@ import Testing
     @Test func everyRoleNameRoundTrips() {
         for role in Style.Role.allCases {
             #expect(Style.Role(name: role.name) == role)
+            // Theme files name roles by their case names: the spelt-out table must say the same.
+            #expect(role.name == String(describing: role))
         }
     }
 
