@@ -86,12 +86,21 @@ public struct TextBox: Sendable {
         return lines
     }
 
-    /// Lines with their styles, as they would be drawn in a box `width` columns wide.
-    public func layout(width: Int) -> [CellText] {
+    /// Lines with their styles, as they would be drawn in a box `width` columns wide; with `limit`,
+    /// at most about that many (a summary of 4,096 pages is not wrapped past what a box shows).
+    public func layout(width: Int, limit: Int = .max) -> [CellText] {
         var result: [CellText] = []
         for (i, paragraph) in paragraphs.enumerated() {
+            guard result.count < limit else { break }
             if paragraphSpacing && i > 0 { result.append(CellText("")) }
-            for line in TextBox.wrap(paragraph.text, width: width) {
+            var text = paragraph.text
+            // A line takes at most `width` columns of text and a space: a prefix of this many
+            // bytes (UTF-8 takes at most 4 a column) holds every line that can be shown.
+            let room = limit - result.count
+            if room < Int.max / 8 / max(1, width + 1), text.utf8.count > 4 * (width + 1) * (room + 1) {
+                text = String(text.prefix(4 * (width + 1) * (room + 1)))
+            }
+            for line in TextBox.wrap(text, width: width).prefix(max(0, room)) {
                 result.append(CellText(line, style: paragraph.style))
             }
         }
@@ -103,7 +112,8 @@ public struct TextBox: Sendable {
     @discardableResult
     public func draw(in rect: Rect, on grid: inout Grid) -> Int {
         guard rect.width > 0, rect.height > 0 else { return 0 }
-        let lines = layout(width: rect.width)
+        // One line more than fits, to know whether to end the last with "…".
+        let lines = layout(width: rect.width, limit: rect.height + 1)
         let shown = min(lines.count, rect.height)
         for i in 0..<shown {
             var text = lines[i].text

@@ -17,7 +17,11 @@ extension ViewerState {
         let differing = differingCells(left: (self, maps[0]), right: (right, maps[1]), capacity: cl.tableCapacity, shown: cl.sides[0].tables)
         for (i, side) in cl.sides.enumerated() {
             let v = states[i]
-            let changed = ChangedCells(v)
+            // Frame rows are aligned by gfn here: only the fd rows are cut to the screen.
+            let scroll = self.scroll, capacity = cl.tableCapacity
+            let changed = ChangedCells(v) { kind, row in
+                kind.isFrameTable || (row >= scroll[kind.rawValue] && row < scroll[kind.rawValue] + capacity)
+            }
             TablesView(v, changed: changed, tables: side.tables, capacity: cl.tableCapacity,
                        frameRows: maps[i], differing: differing).draw(on: &grid)
             let name = i == 0 ? "left: " + sideName(trace) : "right: " + sideName(c.trace)

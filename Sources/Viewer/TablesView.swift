@@ -14,7 +14,9 @@ struct ChangedCells {
     /// The active page's request before the action, when the action ended it (done or failed).
     var endedRequest: PendingRequest?
 
-    init(_ state: ViewerState) {
+    /// `visible`: when given, only rows it holds are compared (frame rows by frame, fd rows by
+    /// rank): a screen shows a few dozen rows of an action that may have written 4,096.
+    init(_ state: ViewerState, visible: ((TableKind, Int) -> Bool)? = nil) {
         guard state.index >= 0 else { return }
         let trace = state.trace
         let writes = trace.writes(of: state.index)
@@ -41,6 +43,7 @@ struct ChangedCells {
         let old = TableCells(world: state.world, upm: trace.config.upm, undo: undo)
         let new = TableCells(world: state.world, upm: trace.config.upm)
         func compare(_ kind: TableKind, _ row: Int) {
+            if let visible, !visible(kind, row) { return }
             let a = old.values(kind, row), b = new.values(kind, row)
             for c in b.indices where c >= a.count || a[c].text != b[c].text {
                 cells.insert([kind.rawValue, row, c])
