@@ -44,13 +44,19 @@ extension Trace {
     }
 
     /// The action in words, written from what it changed, e.g.
-    /// "RMP[0x101]: shared → private (ASID 1, gfn 0x10); direct map: 0x101 removed".
-    public func summary(of i: Int) -> String {
+    /// "RMP[0x101]: shared → private (ASID 1, gfn 0x10); direct map: 0x101 removed". With
+    /// `maxParts`, an action over thousands of pages says its first changes and how many fields
+    /// it changed in all (a screen shows a few lines of it).
+    public func summary(of i: Int, maxParts: Int = .max) -> String {
         let changes = changes(of: i)
         guard !changes.isEmpty else { return noChangeSummary(of: i) }
         var parts: [String] = []
         var done = Set<Int>()
         for (n, c) in changes.enumerated() where !done.contains(n) {
+            if parts.count >= maxParts {
+                parts.append("… \(changes.count) fields changed in all")
+                break
+            }
             let r = hex(c.row)
             switch (c.table, c.field, c.after) {
             case (.rmp, .assigned, .bit(let assigned)):

@@ -130,7 +130,7 @@ extension ViewerState {
         var paragraphs: [CellText] = []
         if index >= 0 {
             paragraphs.append(CellText("▶ action \(index + 1)/\(trace.actionCount): \(trace.title(of: index))", style: Style(.normal, attributes: [.bold])))
-            paragraphs.append(CellText("  " + trace.summary(of: index), style: .normal))
+            paragraphs.append(CellText("  " + trace.summary(of: index, maxParts: 64), style: .normal))
             for o in trace.outcomes(of: index) {
                 paragraphs.append(CellText("\(severityMark(o.outcome.severity)) \(o.outcome.severity) \(o.outcome.kind.rawValue): \(o.outcome.reason)",
                                            style: severityStyle(o.outcome.severity)))

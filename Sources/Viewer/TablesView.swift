@@ -25,12 +25,19 @@ struct ChangedCells {
         var undo = TableCells.Undo()
         var frames = Set<Int32>()
         var slots = Set<Int32>()
+        let g = state.world.geometry
+        func shown(frame f: Int32) -> Bool { visible.map { $0(.rmp, Int(f)) || $0(.directMap, Int(f)) } ?? true }
+        func shown(slot s: Int32) -> Bool {
+            visible.map { v in let r = g.rank(ofSlot: Int(s)); return v(.sharedFD, r) || v(.privateFD, r) } ?? true
+        }
         for w in writes.reversed() {
             switch w {
             case .frame(let f, let b, _):
+                guard shown(frame: f) else { continue }
                 frames.insert(f)
                 undo.frames[f] = b
             case .page(let s, let b, _):
+                guard shown(slot: s) else { continue }
                 slots.insert(s)
                 undo.pages[s] = b
             case .mapping(let k, let b, let a):
@@ -53,22 +60,21 @@ struct ChangedCells {
             compare(.rmp, Int(f))
             compare(.directMap, Int(f))
         }
-        let g = state.world.geometry
         for s in slots {
             let rank = g.rank(ofSlot: Int(s))
             compare(.sharedFD, rank)
             if trace.config.upm { compare(.privateFD, rank) }
         }
-        for c in trace.changes(of: state.index) {
-            switch (c.table, c.field) {
-            case (.kvm, _), (.guest, _): pageFields.insert(c.field)
-            case (.sharedFD, .orphans): pageFields.insert(.orphans)
-            default: break
-            }
-            if c.field == .request, case .request(let b?) = c.before, case .request(nil) = c.after,
-               c.row == state.activeSlot.map({ state.world.geometry.gfn(ofSlot: $0) }) {
-                endedRequest = b
-            }
+        // The page line's fields, from the page writes themselves (an action over 4,096 pages
+        // need not be put into words for this).
+        let active = state.activeSlot.map(Int32.init)
+        for case .page(let slot, let b, let a) in writes {
+            if b.attribute != a.attribute { pageFields.insert(.attribute) }
+            if b.npt != a.npt { pageFields.insert(.npt) }
+            if b.pending != a.pending { pageFields.insert(.request) }
+            if b.guestView != a.guestView { pageFields.insert(.view) }
+            if b.orphans != a.orphans { pageFields.insert(.orphans) }
+            if slot == active, let ended = b.pending, a.pending == nil { endedRequest = ended }
         }
     }
 
