@@ -60,6 +60,9 @@ public final class Trace: Sendable {
     public let expectations: [ExpectationResult]
     /// Names of the kernel objects `host alloc` made, in order (they are only ever appended).
     public let kernelNames: [String]
+    /// Per outcome k, the index of the worst among outcomes 0...k (the ending rule's choice): the
+    /// top line's "worst so far" at any action without walking the outcomes before it.
+    private let worstSoFar: [Int32]
 
     init(scene: Scene, variant: Variant?, variantIndex: Int?, config: Config, records: [ActionRecord],
          writes: [Write], outcomes: [RaisedOutcome], checkpoints: [World], stepStart: [Int], stepsRun: Int, kernelNames: [String]) {
@@ -76,6 +79,13 @@ public final class Trace: Sendable {
         self.stepsRun = stepsRun
         let ending = Trace.worst(of: outcomes)
         self.ending = ending
+        var best: [Int32] = []
+        best.reserveCapacity(outcomes.count)
+        for (k, o) in outcomes.enumerated() {
+            // The same rule as `worst(of:)`: a strictly worse severity replaces the one kept.
+            if let w = best.last, o.outcome.severity <= outcomes[Int(w)].outcome.severity { best.append(w) } else { best.append(Int32(k)) }
+        }
+        worstSoFar = best
         expectations = checkExpectations(scene: scene, variant: variant, outcomes: outcomes, geometry: checkpoints[0].geometry)
     }
 
@@ -111,6 +121,12 @@ public final class Trace: Sendable {
         let idx = min(i, records.count - 1)
         let end = idx + 1 < records.count ? Int(records[idx + 1].outcomeStart) : outcomes.count
         return outcomes[0..<end]
+    }
+
+    /// The ending rule applied to the outcomes raised up to and including action i.
+    public func worst(through i: Int) -> Ending {
+        let n = outcomes(through: i).count
+        return n == 0 ? .completed : .outcome(outcomes[Int(worstSoFar[n - 1])])
     }
 
     /// The world after action i (i = -1: the initial state).

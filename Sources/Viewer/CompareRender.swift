@@ -66,7 +66,7 @@ extension ViewerState {
         let stepText = " step \(step + 1)/\(trace.stepCount) "
         let counts = "\(index + 1)/\(trace.actionCount) ⇄ \(c.stepNotReached ? "-" : String(right.index + 1))/\(c.trace.actionCount)"
         func worst(_ t: Trace, _ i: Int) -> String {
-            let w = Trace.worst(of: t.outcomes(through: i))
+            let w = t.worst(through: i)
             return w.raised == nil ? "none yet" : "\(w)"
         }
         let (lw, rw) = (worst(trace, index), worst(c.trace, right.index))

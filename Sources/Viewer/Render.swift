@@ -82,7 +82,7 @@ extension ViewerState {
         let kernels = [" kernel \(kernel) ", " \(kernel) "]
         let stepText = " step \(step + 1)/\(trace.stepCount) "
         let actionText = " action \(index + 1)/\(trace.actionCount) "
-        let worst = Trace.worst(of: trace.outcomes(through: index))
+        let worst = trace.worst(through: index)
         let worstText = worst.raised == nil ? " worst: none yet " : " worst: \(worst) "
         func w(_ s: String?) -> Int { s.map { TextWidth.width(of: $0) + 1 } ?? 0 }
         // The longest forms that fit, giving way in this order: the variant's counter, then "kernel".
@@ -131,10 +131,13 @@ extension ViewerState {
         if index >= 0 {
             paragraphs.append(CellText("▶ action \(index + 1)/\(trace.actionCount): \(trace.title(of: index))", style: Style(.normal, attributes: [.bold])))
             paragraphs.append(CellText("  " + trace.summary(of: index, maxParts: 64), style: .normal))
-            for o in trace.outcomes(of: index) {
+            // An action over thousands of pages may raise thousands: the first few, and the count.
+            let raised = trace.outcomes(of: index)
+            for o in raised.prefix(32) {
                 paragraphs.append(CellText("\(severityMark(o.outcome.severity)) \(o.outcome.severity) \(o.outcome.kind.rawValue): \(o.outcome.reason)",
                                            style: severityStyle(o.outcome.severity)))
             }
+            if raised.count > 32 { paragraphs.append(CellText("… \(raised.count) outcomes in all", style: .dim)) }
         }
         if let s = activeSlot { paragraphs.append(pageLine(slot: s, changed: changed)) }
         // A comparison shows the step's text once, under both sides.

@@ -1,3 +1,4 @@
+import BuiltinScenes
 import MemoryModel
 import SceneLanguage
 import StepEngine
@@ -173,5 +174,23 @@ import TestSupport
         #expect(t.summary(of: 0).contains("RMP[0x100]: private → shared"))
         #expect(t.summary(of: 1).contains("RMP[0x100]: shared → private"))
         #expect(t.summary(of: 1).contains("gfn 0x10"))
+    }
+}
+
+/// `Trace.worst(through:)` (kept per outcome) agrees with the ending rule over the outcomes so far.
+@Suite struct WorstSoFarTests {
+    @Test func worstThroughEveryActionIsTheRuleOverTheOutcomesSoFar() throws {
+        for file in BuiltinScenes.all where !file.isDeck {
+            guard case .success(let scene) = parseScene(bytes: file.bytes, path: file.fileName) else {
+                Issue.record("\(file.name) does not parse")
+                continue
+            }
+            for trace in Engine.runAll(scene) {
+                for i in -1..<trace.actionCount {
+                    #expect(trace.worst(through: i) == Trace.worst(of: trace.outcomes(through: i)), "\(file.name) action \(i)")
+                }
+                #expect(trace.worst(through: trace.actionCount - 1) == trace.ending)
+            }
+        }
     }
 }
