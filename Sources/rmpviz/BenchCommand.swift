@@ -91,9 +91,8 @@ struct Bench: ParsableCommand {
         r.addMemory("peak memory (max RSS) after the big run", peakRSS(), limit: 512 << 20)
     }
 
-    /// The viewer's cost per key: reduce and render a 160×45 grid (the terminal's diff is measured
-    /// separately, in a real pseudo-terminal, with ttydrive).
-    func benchViewer(_ r: inout BenchResults) {
+    /// Every built-in scene's runs, then the 262,144-page scene's: what the viewer benches step through.
+    func viewerScenes() -> [(String, [Trace])] {
         var scenes: [(String, [Trace])] = []
         for file in BuiltinScenes.all where !file.isDeck {
             if case .success(let s) = parseScene(bytes: file.bytes, path: file.fileName) { scenes.append((file.name, Engine.runAll(s))) }
@@ -101,6 +100,13 @@ struct Bench: ParsableCommand {
         if case .success(let big) = parseScene(BenchScenes.bigConvert(), path: "big.scene") {
             scenes.append(("262,144 pages", [Engine.run(big, variant: nil)]))
         }
+        return scenes
+    }
+
+    /// The viewer's cost per key: reduce and render a 160×45 grid (the terminal's diff is measured
+    /// separately, in a real pseudo-terminal, with ttydrive).
+    func benchViewer(_ r: inout BenchResults) {
+        let scenes = viewerScenes()
         let keys: [Key] = [.right, .right, .char("]"), .left, .char("v"), .tab, .down, .down, .char("G"), .char("g"), .pageDown, .up]
         var firstFrames: [Double] = []
         var keyTimes: [Double] = []

@@ -1,5 +1,3 @@
-import BuiltinScenes
-import SceneLanguage
 import StepEngine
 import Viewer
 
@@ -7,13 +5,7 @@ extension Bench {
     /// The comparison screen's cost per key (issue 11: at most 2 ms at the median, built-in scenes
     /// and a 262,144-page scene): reduce and render both sides' 160×45 grid, after opening it once.
     func benchCompareView(_ r: inout BenchResults) {
-        var scenes: [(String, [Trace])] = []
-        for file in BuiltinScenes.all where !file.isDeck {
-            if case .success(let s) = parseScene(bytes: file.bytes, path: file.fileName) { scenes.append((file.name, Engine.runAll(s))) }
-        }
-        if case .success(let big) = parseScene(BenchScenes.bigConvert(), path: "big.scene") {
-            scenes.append(("262,144 pages", [Engine.run(big, variant: nil)]))
-        }
+        let scenes = viewerScenes()
         let keys: [Key] = [.right, .right, .char("]"), .left, .tab, .down, .down, .char("G"), .char("g"), .pageDown, .up, .char("C")]
         var opens: [Double] = []
         var bigOpen = 0.0
