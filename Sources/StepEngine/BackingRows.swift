@@ -101,11 +101,12 @@ public struct AlignedBackingRows: Sendable {
         position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1.key, $0) })
     }
 
-    /// The row that shows `frame` on one side at an action, if any: for marks and follow.
+    /// The row that shows `frame` on one side at an action, if any: for following the action's
+    /// frame and for find, once a key (the screen's marks look up only the rows it shows).
     public func row(showing frame: Int32, left isLeft: Bool, at index: Int, in world: World) -> Int? {
         let index_ = isLeft ? left : right
         // A frame that currently backs a gfn is found from its owner; a former one by a scan of
-        // the rows (only frames the action touched are looked up, a handful per key).
+        // the rows, on scenes small enough for a scan to cost nothing next to a key.
         let owner = world.frames[Int(frame)].owner
         let g = world.geometry
         var candidates: [BackingRow] = []

@@ -17,10 +17,14 @@ extension ViewerState {
         let differing = differingCells(left: (self, maps[0]), right: (right, maps[1]), capacity: cl.tableCapacity, shown: cl.sides[0].tables)
         for (i, side) in cl.sides.enumerated() {
             let v = states[i]
-            // Frame rows are aligned by gfn here: only the fd rows are cut to the screen.
+            // Only rows on screen are compared: fd rows by rank, frame rows by the frames the
+            // aligned rows on screen show.
             let scroll = self.scroll, capacity = cl.tableCapacity
+            let frames = [TableKind.rmp, .directMap].reduce(into: Set<Int32>()) { set, kind in
+                set.formUnion(maps[i].frames(in: scroll[kind.rawValue]..<scroll[kind.rawValue] + capacity).keys)
+            }
             let changed = ChangedCells(v) { kind, row in
-                kind.isFrameTable || (row >= scroll[kind.rawValue] && row < scroll[kind.rawValue] + capacity)
+                kind.isFrameTable ? frames.contains(Int32(row)) : (row >= scroll[kind.rawValue] && row < scroll[kind.rawValue] + capacity)
             }
             TablesView(v, changed: changed, tables: side.tables, capacity: cl.tableCapacity,
                        frameRows: maps[i], differing: differing).draw(on: &grid)

@@ -16,7 +16,7 @@ extension ViewerState {
             ("wheel", "scroll the table under the pointer"),
             ("", ""),
             ("*", "a cell the last action changed (also bold/reverse)"),
-            ("≠", "in a comparison (c): a cell whose meaning differs between the two sides (frame numbers are not compared)"),
+            ("≠", "in a comparison (c): a cell whose meaning differs between the sides (not its frame number); it takes the place of *"),
             ("bold", "rows of the page the last action touched, in all four tables"),
         ]
         // The columns, from the tables' own specs.

@@ -249,6 +249,20 @@ struct FrameRowMap {
 
     func row(ofFrame f: Int32) -> Int? { rows.row(showing: f, left: isLeft, at: index, in: world) }
 
+    /// The frames the rows in `range` show, each with its row (the row it backs now, over one it
+    /// backed before): marks and highlights look frames up here, not across every row.
+    func frames(in range: Range<Int>) -> [Int32: Int] {
+        var out: [Int32: Int] = [:]
+        for r in range.clamped(to: 0..<count) {
+            switch frame(ofRow: r) {
+            case .current(let f): out[f] = r
+            case .former(let f): out[f] = out[f] ?? r
+            case .none: break
+            }
+        }
+        return out
+    }
+
     /// The key cell of a row: the fd (s or p) and the gfn it backs.
     func key(ofRow r: Int) -> String {
         guard rows.rows.indices.contains(r) else { return "" }
@@ -337,7 +351,8 @@ struct TablesView {
         let drawn = table.draw(in: inner, on: &grid)
         if kind.isFrameTable, let map = frameRows {
             // Marks are kept by frame; here a frame's row is where its aligned row is, one column on.
-            changed.drawMarks(kind, in: drawn, on: &grid, row: { map.row(ofFrame: Int32($0)) }, columnShift: map.hasKey(kind) ? 1 : 0)
+            let onScreen = map.frames(in: drawn.visibleRows)
+            changed.drawMarks(kind, in: drawn, on: &grid, row: { onScreen[Int32($0)] }, columnShift: map.hasKey(kind) ? 1 : 0)
         } else {
             changed.drawMarks(kind, in: drawn, on: &grid)
         }

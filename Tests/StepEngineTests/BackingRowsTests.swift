@@ -29,26 +29,7 @@ private func run(_ scene: Scene, _ variant: String) throws -> Trace {
 }
 
 /// Frames are numbered from the first pfn: frame 0 is pfn 0x100.
-/// Slots are in declaration order (a, c, b), gfns in another (a 0x10, b 0x20, c 0x30).
-private let freeAndReuse = """
-    title "t"
-    config kernel thread
-    config discard-on-convert on
-    pfns 0x100..0x10f
-    page a gfn=0x10 shared
-    page c gfn=0x30 shared
-    page b gfn=0x20 unbacked
-    step "free a's and c's shared frames"
-      vmm discard a shared
-      vmm discard c shared
-    step "b gets a frame"
-      vmm alloc b shared
-    step "a gets one again"
-      vmm alloc a shared
-    variant lifo "lifo"
-    variant lowest "lowest"
-      set allocator lowest
-    """
+private let freeAndReuse = TestScenes.freeAndReuse(reallocatingA: true)
 
 /// One lookup: in `variant`, the `kind` fd's row of `gfn`, after action `at` (-1: the initial world).
 struct FrameCase: Sendable, CustomTestStringConvertible {

@@ -64,23 +64,7 @@ import TestSupport
     /// The allocators hand out different frames (lowest vs lifo after a free), yet the gfns line up:
     /// frame numbers are not compared, only what backs each gfn.
     @Test func alignmentIsByGfnNotByFrameNumber() throws {
-        let text = """
-            title "t"
-            config kernel thread
-            config discard-on-convert on
-            pfns 0x100..0x10f
-            page a gfn=0x10 shared
-            page c gfn=0x30 shared
-            page b gfn=0x20 unbacked
-            step "free a's and c's shared frames"
-              vmm discard a shared
-              vmm discard c shared
-            step "b gets a frame"
-              vmm alloc b shared
-            variant lifo "lifo"
-            variant lowest "lowest"
-              set allocator lowest
-            """
+        let text = TestScenes.freeAndReuse()
         guard case .success(let scene) = parseScene(text, path: "t.scene") else { throw Failed() }
         let t = Engine.runAll(scene)
         let lastL = t[0].actionCount - 1, lastR = t[1].actionCount - 1

@@ -218,23 +218,7 @@ private func textColumn(of needle: String, in line: String) -> Int? { column(of:
     /// lifo and lowest hand gfn 0x20 different frames (0x101 and 0x100): the rows line up by gfn and
     /// the frame numbers alone are no difference.
     @Test func differentFrameNumbersForTheSameGfnAreNoDifference() throws {
-        let text = """
-            title "t"
-            config kernel thread
-            config discard-on-convert on
-            pfns 0x100..0x10f
-            page a gfn=0x10 shared
-            page c gfn=0x30 shared
-            page b gfn=0x20 unbacked
-            step "free a's and c's shared frames"
-              vmm discard a shared
-              vmm discard c shared
-            step "b gets a frame"
-              vmm alloc b shared
-            variant lifo "lifo"
-            variant lowest "lowest"
-              set allocator lowest
-            """
+        let text = TestScenes.freeAndReuse()
         var s = try Fixture.state(text: text)
         let opened = s.openComparison(.variant("lowest"))
         try #require(opened)
@@ -490,5 +474,27 @@ private func textColumn(of needle: String, in line: String) -> Int? { column(of:
         #expect(s.selection[TableKind.rmp.rawValue] == heap && s.selection[TableKind.directMap.rawValue] == heap)
         s.find("0x10f")
         #expect(s.message == "pfn 0x10f: it backs no gfn on the left")
+    }
+
+    /// A change mark in a comparison goes on the aligned row of the frame it is about: when b gets
+    /// its frame (0x101 on lifo, 0x100 on lowest), the owner cell of b's row "s 0x20" is marked on
+    /// each side, on no other row, and with `*`: the owners say the same, so no `≠` takes the gutter.
+    @Test func aChangeMarkGoesOnTheFramesAlignedRow() throws {
+        var s = try Fixture.state(text: TestScenes.freeAndReuse())
+        let opened = s.openComparison(.variant("lowest"))
+        try #require(opened)
+        s.jump(to: s.trace.actionCount - 1)
+        let screen = ScreenText(s.render())
+        let mid = s.compareLayout.sides[1].area.x
+        for half in [0..<mid, mid..<screen.width] {
+            let rmp = try #require(screen.table("RMP table", in: half))
+            let dm = try #require(screen.table("host direct map", in: half))
+            let b = try #require(rmp.row("s 0x20"), "no row for b's frame: \(rmp.body.map(\.text))")
+            let owner = try #require(dm.column(of: "owner"))
+            #expect(dm.cell(b.y, owner - 1) == "*", "b's owner cell is not marked: \(screen.text(b.y, dm.inner))")
+            for other in dm.body where other.y != b.y {
+                #expect(!other.text.contains("*"), "a mark on another row: \(other.text)")
+            }
+        }
     }
 }

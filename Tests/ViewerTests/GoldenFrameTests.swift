@@ -55,6 +55,11 @@ enum FramePoint: String, Sendable, CaseIterable {
         #expect(text.contains("keys (Esc or ? to close)"))
         // The help is made from the key map: every binding's help text is on it.
         for b in KeyMap.bindings { #expect(text.contains(b.help), "help lacks '\(b.help)'") }
+        // And its legend from the tables' specs: every column with a meaning, once.
+        for (header, meaning) in TableSpec.legend {
+            #expect(text.contains(meaning), "help lacks the legend of '\(header)'")
+        }
+        #expect(TableSpec.legend.map(\.0) == ["A", "ASID", "gfn", "V", "P", "owner", "kernel mappings", "frame", "N"])
         #expect(!text.contains("RMP table"), "the help replaces the tables")
     }
 
