@@ -56,27 +56,32 @@ public enum CompareSide: Hashable, Sendable {
         }
     }
 
-    /// The right run: the named variant, or the left's variant re-run with the settings on top of
-    /// the scene's own overrides.
-    public func run(against left: Trace) -> Result<Trace, Problem> {
-        let scene = left.scene
+    /// The scene the right side runs, and its variant, for a left run of `variant` of `scene`: the
+    /// named variant, or the left's variant with the settings on top of the scene's own overrides.
+    /// A problem when the scene has no such variant or the settings make a line impossible.
+    public func resolve(in scene: Scene, variant: Int?) -> Result<(scene: Scene, variant: Int?), Problem> {
         switch self {
         case .variant(let name):
             guard let i = scene.variants.firstIndex(where: { $0.name == name }) else {
                 return .failure(Problem(message: "the scene has no variant '\(name)'", isUsage: true))
             }
-            return .success(Engine.run(scene, variant: i))
+            return .success((scene, i))
         case .settings(let pairs):
             let nowhere = SourceLocation(line: 0, column: 0)
             let settings = pairs.map { Setting(key: $0.key, value: $0.value, location: nowhere) }
             // The side names itself once, ahead of the lines it makes impossible.
-            switch scene.applying(scene.overrides + settings, origin: "", onlyVariant: left.variantIndex) {
-            case .success(let s): return .success(Engine.run(s, variant: left.variantIndex))
+            switch scene.applying(scene.overrides + settings, origin: "", onlyVariant: variant) {
+            case .success(let s): return .success((s, variant))
             case .failure(let d):
                 return .failure(Problem(message: "\(label): " + d.map { "line \($0.location.line): \($0.message)" }.joined(separator: "; "),
                                         isUsage: false))
             }
         }
+    }
+
+    /// The right run against a left run.
+    public func run(against left: Trace) -> Result<Trace, Problem> {
+        resolve(in: left.scene, variant: left.variantIndex).map { Engine.run($0.scene, variant: $0.variant) }
     }
 
     /// The sides a viewer cycles through for a left run: the other variants (in order after the

@@ -193,14 +193,14 @@ enum SceneLoader {
                 loaded.variant = entry.variant
                 loaded.explore = entry.explore
                 if let sideText = entry.compare {
-                    // The side is read and run now, so a deck that cannot be presented says so before the talk.
+                    // The side is read and checked now, so a deck that cannot be presented says so before the talk.
                     let scene = loaded.scene
                     let variant = entry.variant.flatMap { v in scene.variants.firstIndex { $0.name == v } } ?? (scene.variants.isEmpty ? nil : 0)
                     let problem: CompareSide.Problem?
                     switch CompareSide.parse(sideText, scene: scene) {
                     case .success(let side):
                         loaded.compare = side
-                        if case .failure(let p) = side.run(against: Engine.run(scene, variant: variant)) { problem = p } else { problem = nil }
+                        if case .failure(let p) = side.resolve(in: scene, variant: variant) { problem = p } else { problem = nil }
                     case .failure(let p): problem = p
                     }
                     if let problem {
