@@ -98,9 +98,10 @@ struct HistoryView {
         let rmp = rf >= 0 ? w.frames[Int(rf)] : nil
         // The frame's RMP and direct-map fields say what the tables' cells say: read from their specs.
         let rmpRow = rf >= 0 ? TableSpec.of(.rmp).cells(cells, Int(rf)).map(\.text) : nil
-        func directMap(_ column: Int) -> String {
-            rf >= 0 ? TableSpec.of(.directMap).cells(cells, Int(rf))[column].text : ""
-        }
+        // Read once a row (its kernel mappings are a pass over the world's), and only when shown.
+        let dmRow = rf >= 0 && fields.contains(where: { [.owner, .present, .mappings].contains($0) })
+            ? TableSpec.of(.directMap).cells(cells, Int(rf)).map(\.text) : nil
+        func directMap(_ column: Int) -> String { dmRow?[column] ?? "" }
         return fields.map { field in
             switch field {
             case .owner: return directMap(TableColumns.DirectMap.owner)
