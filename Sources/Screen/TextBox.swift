@@ -94,8 +94,8 @@ public struct TextBox: Sendable {
             guard result.count < limit else { break }
             if paragraphSpacing && i > 0 { result.append(CellText("")) }
             var text = paragraph.text
-            // A line takes at most `width` columns of text and a space: a prefix of this many
-            // bytes (UTF-8 takes at most 4 a column) holds every line that can be shown.
+            // A shown line holds at most `width` characters and a space: four times that many
+            // characters a line (the slack covers zero-width marks) reach past every line shown.
             let room = limit - result.count
             if room < Int.max / 8 / max(1, width + 1), text.utf8.count > 4 * (width + 1) * (room + 1) {
                 text = String(text.prefix(4 * (width + 1) * (room + 1)))

@@ -176,3 +176,22 @@ import Testing
             """)
     }
 }
+
+/// A box wraps a long paragraph only as far as it shows: what it draws is the full wrapping's
+/// first lines, the last cut with "…".
+@Suite struct TextBoxLimitTests {
+    @Test(arguments: [1, 3, 5])
+    func aLongParagraphDrawsTheFullWrappingsFirstLines(height: Int) {
+        let words = (0..<5000).map { "w\($0 % 97)" + String(repeating: "x", count: $0 % 7) }
+        let text = words.joined(separator: " ")
+        let full = TextBox.wrap(text, width: 30)
+        #expect(full.count > 100)
+        var grid = Grid(width: 30, height: height)
+        let shown = TextBox(paragraphs: [CellText(text)]).draw(in: Rect(width: 30, height: height), on: &grid)
+        #expect(shown == height)
+        for y in 0..<height - 1 { #expect(grid.rowText(y) == full[y], "line \(y)") }
+        let last = grid.rowText(height - 1)
+        #expect(last.hasSuffix("…"), "the last line says there is more: \(last)")
+        #expect(full[height - 1].hasPrefix(String(last.dropLast())), "\(last) vs \(full[height - 1])")
+    }
+}
