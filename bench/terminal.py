@@ -111,7 +111,8 @@ def read_key_parts(path):
     return [tuple(int(x) for x in l.split()[2:5]) for l in lines if l.startswith("key") and len(l.split()) >= 5]
 
 
-PHASES = [("loop", "start to the loop (exec, runtime, arguments, scene, theme)"), ("terminal", "terminal opened"),
+PHASES = [("main", "start to main (exec, loader, runtime)"), ("theme", "theme read"), ("scene", "scene read and run"),
+          ("loop", "to the loop"), ("terminal", "terminal opened"),
           ("state", "viewer state made"), ("render", "first grid rendered"), ("first-frame", "frame written")]
 
 

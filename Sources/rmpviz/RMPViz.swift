@@ -36,6 +36,7 @@ struct RMPViz: ParsableCommand {
     /// The argument parser's own `main`, except that its error messages (which quote the arguments)
     /// are made safe before they reach the terminal.
     static func main() {
+        TimingLog().phase("main")
         if let failure = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
             printFailure(failure)
             Glibc.exit(failure.status)

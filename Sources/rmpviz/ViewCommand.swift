@@ -57,8 +57,11 @@ struct View: ParsableCommand {
     /// the time to the first frame.
     static func open(_ scene: String, variant: String? = nil, overrides: [Setting] = [], compare: String? = nil,
                      noColor: Bool = false, theme themeName: String? = nil, watch: Bool = false) throws(CLIFailure) {
+        let timing = TimingLog()
         let theme = try ThemeLoader.load(themeName)
+        timing.phase("theme")
         let (traces, first) = try loadAllTraces(scene, variant: variant, overrides: overrides)
+        timing.phase("scene")
         let side = try compare.map { text throws(CLIFailure) in try compareSide(text, against: traces[first]).side }
         let noColor = noColor || environment("NO_COLOR").map { !$0.isEmpty } == true
         var watcher = FileWatcher(paths: watch ? SceneLoader.watchedPaths(scene) : [])
