@@ -142,43 +142,41 @@ struct FrameEncoder {
                 // A wide character cut by the terminal's edge: the terminal would wrap it.
                 out.append(0x20)
                 span = 1
-            } else if cell.text.utf8.count == 1, let byte = cell.text.utf8.first {
+            } else if let byte = cell.asciiByte {
                 out.append(byte)
             } else {
-                out.append(contentsOf: cell.text.utf8)
+                cell.appendUTF8(to: &out)
             }
             x += span
             cursorColumn = x < columns ? x : -1
         }
     }
 
-    /// Whether the cell at `index` is the same in both grids. Most cells of a frame did not change,
-    /// so identical bytes (the same small string or string storage, the same style) answer without
-    /// calling `==`, which is slower across modules and retains the strings it compares.
+    /// Whether the cell at `index` is the same in both grids. A cell is plain bytes (its
+    /// character's UTF-8 in 12, its style in 2), so comparing them answers without a call to
+    /// `==` across modules for each of the frame's cells.
     @inline(__always)
     private static func same(_ cells: UnsafeBufferPointer<Cell>, _ before: UnsafeBufferPointer<Cell>, _ index: Int) -> Bool {
         if bytewise, let a = cells.baseAddress, let b = before.baseAddress {
             let p = UnsafeRawPointer(a + index)
             let q = UnsafeRawPointer(b + index)
-            if p.loadUnaligned(as: UInt64.self) == q.loadUnaligned(as: UInt64.self)
-                && p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                && p.loadUnaligned(fromByteOffset: 16, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 16, as: UInt16.self) {
-                return true
-            }
+            return p.loadUnaligned(as: UInt64.self) == q.loadUnaligned(as: UInt64.self)
+                && p.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+                && p.loadUnaligned(fromByteOffset: 12, as: UInt16.self) == q.loadUnaligned(fromByteOffset: 12, as: UInt16.self)
         }
         return cells[index] == before[index]
     }
 
-    /// True when a cell is a 16-byte string followed by a 2-byte style, the layout `same` reads.
-    private static let bytewise = MemoryLayout<Cell>.size == 18 && MemoryLayout<String>.size == 16
-        && MemoryLayout<Cell>.offset(of: \Cell.style) == 16 && MemoryLayout<Style>.size == 2
+    /// True when a cell is 12 bytes of text followed by a 2-byte style, the layout `same` reads.
+    private static let bytewise = MemoryLayout<Cell>.size == 14 && MemoryLayout<Cell>.offset(of: \Cell.style) == 12
+        && MemoryLayout<Style>.size == 2
 
     /// The first column of the row's trailing run of blanks that erasing can paint: at least four
     /// of them, all one style, without reverse or underline (an erase shows neither).
     private func blankTail(_ cells: UnsafeBufferPointer<Cell>, start: Int, width: Int) -> Int {
         let last = cells[start + width - 1]
         let visible = Style.Attributes.reverse.rawValue | Style.Attributes.underline.rawValue
-        guard last.text == " ", last.style.attributes.rawValue & visible == 0 else { return width }
+        guard last.asciiByte == 0x20, last.style.attributes.rawValue & visible == 0 else { return width }
         var x = width - 1
         while x > 0 && cells[start + x - 1] == last { x -= 1 }
         return width - x >= 4 ? x : width
@@ -190,7 +188,7 @@ struct FrameEncoder {
         if cursorRow == y && cursorColumn >= 0 && x > cursorColumn {
             let gap = x - cursorColumn
             if gap <= 4 && gapIsPlain(cells, from: rowStart + cursorColumn, count: gap) {
-                for i in 0..<gap { out.append(contentsOf: cells[rowStart + cursorColumn + i].text.utf8) }
+                for i in 0..<gap { cells[rowStart + cursorColumn + i].appendUTF8(to: &out) }
                 cursorColumn = x
                 return
             }
@@ -210,7 +208,7 @@ struct FrameEncoder {
     private func gapIsPlain(_ cells: UnsafeBufferPointer<Cell>, from: Int, count: Int) -> Bool {
         for i in from..<(from + count) {
             let cell = cells[i]
-            guard cell.text.utf8.count == 1, let byte = cell.text.utf8.first, byte >= 0x20, byte < 0x7f,
+            guard let byte = cell.asciiByte, byte >= 0x20, byte < 0x7f,
                   penMatches(cell.style) else { return false }
         }
         return true

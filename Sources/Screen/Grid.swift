@@ -3,28 +3,108 @@
 // raw control characters to the terminal.
 
 /// One terminal column: a sanitised character (with combining marks) and its style.
+///
+/// The character is kept as its UTF-8 bytes inside the cell, not as a `String`: a frame is some
+/// ten thousand cells, made, compared and freed on every key, and a string's reference count
+/// made each of those steps a call into the runtime.
 public struct Cell: Hashable, Sendable {
-    /// What the cell shows; empty for the right half of a wide character to its left.
-    public private(set) var text: String
+    @usableFromInline var glyph: PackedUTF8
     public var style: Style
 
     /// A cell showing the first visible character of `text` (sanitised; wide characters need
     /// `Grid.put` to take their second column, so here they become "?").
     public init(_ text: String = " ", style: Style = .normal) {
-        let glyph = text.lazy.compactMap(TextWidth.glyph(for:)).first ?? .space
-        self.text = glyph.width == 1 ? glyph.text : "?"
+        let utf8 = text.utf8
+        if utf8.count == 1, let byte = utf8.first, byte &- 0x20 < 0x5F {
+            glyph = Glyph.ascii[Int(byte &- 0x20)].packed
+        } else {
+            let found = text.lazy.compactMap(TextWidth.glyph(for:)).first ?? .space
+            glyph = found.width == 1 ? found.packed : Glyph.question.packed
+        }
         self.style = style
     }
 
-    init(trusted text: String, style: Style) {
-        self.text = text
+    init(packed glyph: PackedUTF8, style: Style) {
+        self.glyph = glyph
         self.style = style
     }
+
+    /// What the cell shows; empty for the right half of a wide character to its left.
+    public var text: String { glyph.string }
 
     /// True for the right half of a wide character.
-    public var isContinuation: Bool { text.isEmpty }
+    public var isContinuation: Bool { glyph.isEmpty }
+
+    /// The cell's one byte when it shows a single ASCII character.
+    public var asciiByte: UInt8? { glyph.asciiByte }
+
+    /// Appends the cell's UTF-8 (nothing for a continuation).
+    public func appendUTF8(to bytes: inout [UInt8]) { glyph.append(to: &bytes) }
 
     public static let blank = Cell()
+}
+
+/// A glyph's UTF-8 in two integers, zero-padded: up to 12 bytes, enough for a character and the
+/// four combining marks a cell keeps (at two or three bytes each); a longer one keeps the whole
+/// scalars that fit. All zero is the empty text of a continuation cell (UTF-8 text never holds
+/// a zero byte: controls are replaced before they get here).
+@usableFromInline
+struct PackedUTF8: Hashable, Sendable {
+    var low: UInt64
+    var high: UInt32
+
+    static let empty = PackedUTF8(low: 0, high: 0)
+
+    init(low: UInt64, high: UInt32) {
+        self.low = low
+        self.high = high
+    }
+
+    init(_ text: String) {
+        var low: UInt64 = 0, high: UInt32 = 0, count = 0, scalarEnd = 0
+        for byte in text.utf8 {
+            if byte & 0xC0 != 0x80 {
+                // A scalar starts: its length from the lead byte; stop if it would not fit whole.
+                let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                scalarEnd = count + length
+                guard scalarEnd <= 12 else { break }
+            }
+            guard count < scalarEnd else { break }
+            if count < 8 { low |= UInt64(byte) << (8 * UInt64(count)) } else { high |= UInt32(byte) << (8 * UInt32(count - 8)) }
+            count += 1
+        }
+        self.low = low
+        self.high = high
+    }
+
+    var isEmpty: Bool { low == 0 }
+
+    var asciiByte: UInt8? {
+        low < 0x80 && low != 0 && high == 0 ? UInt8(truncatingIfNeeded: low) : nil
+    }
+
+    func append(to bytes: inout [UInt8]) {
+        var word = low
+        for _ in 0..<8 {
+            let byte = UInt8(truncatingIfNeeded: word)
+            guard byte != 0 else { return }
+            bytes.append(byte)
+            word >>= 8
+        }
+        var rest = high
+        while rest != 0 {
+            bytes.append(UInt8(truncatingIfNeeded: rest))
+            rest >>= 8
+        }
+    }
+
+    var string: String {
+        if let byte = asciiByte { return String(UnicodeScalar(byte)) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(12)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// How `Grid.put` shows text that does not fit.
@@ -71,11 +151,11 @@ public struct Grid: Hashable, Sendable {
     /// Writes a cell taken from some grid: a wide character takes two columns, or becomes "?"
     /// at the right edge.
     private mutating func put(cell: Cell, x: Int, y: Int) {
-        let wide = cell.text.unicodeScalars.first.map(TextWidth.width(of:)) == 2
+        let wide = cell.asciiByte == nil && cell.text.unicodeScalars.first.map(TextWidth.width(of:)) == 2
         if wide && x + 1 >= width {
-            place(Glyph(text: "?", width: 1), x: x, y: y, style: cell.style)
+            place(.question, x: x, y: y, style: cell.style)
         } else {
-            place(Glyph(text: cell.text, width: wide ? 2 : 1), x: x, y: y, style: cell.style)
+            place(Glyph(packed: cell.glyph, width: wide ? 2 : 1), x: x, y: y, style: cell.style)
         }
     }
 
@@ -87,15 +167,15 @@ public struct Grid: Hashable, Sendable {
     private mutating func place(_ glyph: Glyph, x: Int, y: Int, style: Style) {
         let row = y * width
         if cells[row + x].isContinuation && x > 0 {
-            cells[row + x - 1] = Cell(trusted: " ", style: cells[row + x - 1].style)
+            cells[row + x - 1].glyph = Glyph.space.packed
         }
         let last = x + glyph.width - 1
         if last + 1 < width && cells[row + last + 1].isContinuation {
-            cells[row + last + 1] = Cell(trusted: " ", style: cells[row + last + 1].style)
+            cells[row + last + 1].glyph = Glyph.space.packed
         }
-        cells[row + x] = Cell(trusted: glyph.text, style: style)
+        cells[row + x] = Cell(packed: glyph.packed, style: style)
         if glyph.width == 2 {
-            cells[row + x + 1] = Cell(trusted: "", style: style)
+            cells[row + x + 1] = Cell(packed: .empty, style: style)
         }
     }
 
@@ -133,7 +213,7 @@ public struct Grid: Hashable, Sendable {
                 continue
             }
             if column + glyph.width > limit {
-                place(Glyph(text: "?", width: 1), x: column, y: y, style: style)
+                place(.question, x: column, y: y, style: style)
                 column += 1
                 break
             }
@@ -159,7 +239,7 @@ public struct Grid: Hashable, Sendable {
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
         let area = rect.intersection(bounds)
         guard area.width > 0, area.height > 0 else { return }
-        let wide = cell.text.unicodeScalars.first.map(TextWidth.width(of:)) == 2
+        let wide = cell.asciiByte == nil && cell.text.unicodeScalars.first.map(TextWidth.width(of:)) == 2
         guard !wide, !cell.isContinuation else {
             for y in area.rows {
                 for x in area.cols { self[x, y] = cell }
@@ -171,10 +251,10 @@ public struct Grid: Hashable, Sendable {
         for y in area.rows {
             let row = y * width
             if area.x > 0, cells[row + area.x].isContinuation {
-                cells[row + area.x - 1] = Cell(trusted: " ", style: cells[row + area.x - 1].style)
+                cells[row + area.x - 1].glyph = Glyph.space.packed
             }
             if area.maxX < width, cells[row + area.maxX].isContinuation {
-                cells[row + area.maxX] = Cell(trusted: " ", style: cells[row + area.maxX].style)
+                cells[row + area.maxX].glyph = Glyph.space.packed
             }
             for x in area.cols { cells[row + x] = cell }
         }

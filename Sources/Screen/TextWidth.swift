@@ -8,10 +8,26 @@
 public struct Glyph: Hashable, Sendable {
     public let text: String
     public let width: Int
+    /// The text as a cell holds it.
+    let packed: PackedUTF8
+
+    public init(text: String, width: Int) {
+        self.text = text
+        self.width = width
+        packed = PackedUTF8(text)
+    }
+
+    init(packed: PackedUTF8, width: Int) {
+        self.text = packed.string
+        self.width = width
+        self.packed = packed
+    }
 
     /// Shown instead of control characters.
     public static let replacement = Glyph(text: "\u{FFFD}", width: 1)
     public static let space = Glyph(text: " ", width: 1)
+    /// Shown for a wide character that does not fit.
+    static let question = Glyph(text: "?", width: 1)
     /// The printable ASCII glyphs, space to `~`, indexed by byte - 0x20.
     static let ascii: [Glyph] = (0x20...0x7E).map { Glyph(text: String(UnicodeScalar(UInt8($0))), width: 1) }
 }

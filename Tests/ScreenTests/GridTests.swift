@@ -102,6 +102,30 @@ import Testing
         #expect(TextWidth.width(of: "\u{301}") == 0)
     }
 
+    @Test func aCellKeepsACharacterAndItsMarksWhole() {
+        // Four combining marks of three bytes each after a three-byte base: 15 bytes, more than a
+        // cell keeps; the base and the first three marks (12 bytes) stay, never half a scalar.
+        let marks = "\u{20D0}\u{20D1}\u{20D2}\u{20D3}"
+        var grid = Grid(width: 4, height: 1)
+        grid.put("ｱ" + marks + "z", x: 0, y: 0)
+        #expect(grid[0, 0].text == "ｱ\u{20D0}\u{20D1}\u{20D2}")
+        #expect(grid[1, 0].text == "z")
+        // Two marks of two bytes each fit whole, and compare equal to the same text put again.
+        grid.put("e\u{301}\u{308}", x: 2, y: 0)
+        #expect(grid[2, 0].text == "e\u{301}\u{308}")
+        #expect(grid[2, 0] == Cell("e\u{301}\u{308}"))
+        #expect(grid[2, 0] != Cell("e\u{301}"))
+        // A four-byte character, its continuation, and the single ASCII byte a cell can answer with.
+        grid.put("🙂", x: 0, y: 0)
+        #expect(grid[0, 0].text == "🙂" && grid[1, 0].isContinuation && grid[1, 0].text.isEmpty)
+        #expect(grid[0, 0].asciiByte == nil && Cell("q").asciiByte == 0x71)
+        var bytes: [UInt8] = []
+        grid[0, 0].appendUTF8(to: &bytes)
+        grid[1, 0].appendUTF8(to: &bytes)
+        Cell("q").appendUTF8(to: &bytes)
+        #expect(bytes == Array("🙂q".utf8))
+    }
+
     @Test(arguments: [("abc", 3), ("漢字", 4), ("🙂", 2), ("é", 1), ("\u{7}", 1), ("ｱ", 1), ("Ａ", 2)])
     func widths(text: String, width: Int) {
         #expect(TextWidth.width(of: text) == width)
