@@ -205,20 +205,20 @@ public struct Grid: Hashable, Sendable {
             }
             return column - x
         }
-        for character in text {
-            guard column < limit else { break }
-            guard let glyph = TextWidth.glyph(for: character) else { continue }
+        TextWidth.forEachGlyph(in: text) { glyph in
+            guard column < limit else { return false }
             if column < 0 {
                 column += glyph.width
-                continue
+                return true
             }
             if column + glyph.width > limit {
                 place(.question, x: column, y: y, style: style)
                 column += 1
-                break
+                return false
             }
             place(glyph, x: column, y: y, style: style)
             column += glyph.width
+            return true
         }
         return column - x
     }

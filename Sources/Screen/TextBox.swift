@@ -41,7 +41,7 @@ public struct TextBox: Sendable {
     /// not collapse. Neither control character reaches the grid.
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
-        if text.contains("\n") || text.contains("\t") {
+        if text.utf8.contains(0x0A) || text.utf8.contains(0x09) {
             let expanded = text.replacingTabs()
             return expanded.split(separator: "\n", omittingEmptySubsequences: false).flatMap { wrapLine(String($0), width: width) }
         }
@@ -52,7 +52,7 @@ public struct TextBox: Sendable {
         var lines: [String] = []
         var line = ""
         var used = 0
-        for word in text.split(separator: " ") {
+        for word in words(text) {
             var word = String(word)
             var wordWidth = TextWidth.width(of: word)
             if used > 0 && used + 1 + wordWidth <= width {
@@ -84,6 +84,26 @@ public struct TextBox: Sendable {
         }
         if used > 0 || lines.isEmpty { lines.append(line) }
         return lines
+    }
+
+    /// The words of `text`: what `split(separator: " ")` gives, without cutting the whole text into
+    /// characters. A space byte is a separator unless a combining mark after it makes it part of
+    /// another character, which only text after it that is not ASCII can do.
+    static func words(_ text: String) -> [Substring] {
+        let utf8 = text.utf8
+        var words: [Substring] = []
+        var start = utf8.startIndex
+        var i = start
+        while i != utf8.endIndex {
+            let next = utf8.index(after: i)
+            if utf8[i] == 0x20, next == utf8.endIndex || utf8[next] < 0x80 || text[i...].first == " " {
+                if start != i { words.append(text[start..<i]) }
+                start = next
+            }
+            i = next
+        }
+        if start != utf8.endIndex { words.append(text[start...]) }
+        return words
     }
 
     /// Lines with their styles, as they would be drawn in a box `width` columns wide; with `limit`,

@@ -134,17 +134,52 @@ public enum TextWidth {
     /// The safe glyphs of a string, in order.
     public static func glyphs(_ string: String) -> [Glyph] {
         if isPrintableASCII(string) { return string.utf8.map { Glyph.ascii[Int($0 &- 0x20)] } }
-        return string.compactMap(glyph(for:))
+        var result: [Glyph] = []
+        forEachGlyph(in: string) { result.append($0); return true }
+        return result
     }
 
     /// Columns `string` occupies once sanitised.
     public static func width(of string: String) -> Int {
         if isPrintableASCII(string) { return string.utf8.count }
         var total = 0
-        for character in string {
-            total += glyph(for: character)?.width ?? 0
-        }
+        forEachGlyph(in: string) { total += $0.width; return true }
         return total
+    }
+
+    /// Calls `body` with the safe glyphs of `string` in order, until it returns false. Most text
+    /// is ASCII with a symbol here and there ("▶ action 3/12 · …"): a printable ASCII byte
+    /// followed by another ASCII byte is a character of its own (grapheme rules never join two
+    /// ASCII characters, CR LF aside), so only the stretches around other bytes are cut into
+    /// characters, the costly way.
+    public static func forEachGlyph(in string: String, _ body: (Glyph) -> Bool) {
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let byte = bytes[i]
+                if byte &- 0x20 < 0x5F && (i + 1 == n || bytes[i + 1] < 0x80) {
+                    guard body(Glyph.ascii[Int(byte &- 0x20)]) else { return }
+                    i += 1
+                    continue
+                }
+                // The stretch ends where two ASCII bytes meet, a boundary between characters.
+                var end = i + 1
+                while end < n && !(bytes[end - 1] < 0x80 && bytes[end] < 0x80 && !(bytes[end - 1] == 0x0D && bytes[end] == 0x0A)) {
+                    end += 1
+                }
+                for character in String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self) {
+                    guard let glyph = glyph(for: character) else { continue }
+                    guard body(glyph) else { return }
+                }
+                i = end
+            }
+        }
+        guard done == nil else { return }
+        for character in string {
+            guard let glyph = glyph(for: character) else { continue }
+            guard body(glyph) else { return }
+        }
     }
 
     /// `string` cut to at most `width` columns; with `ellipsis`, a cut string ends in "…".
