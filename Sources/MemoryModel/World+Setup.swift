@@ -116,4 +116,19 @@ extension World {
 }
 
 /// "0x10" style numbers, as kernel developers read pfns and gfns.
-public func hex(_ n: Int) -> String { n < 0 ? String(n) : "0x" + String(n, radix: 16) }
+public func hex(_ n: Int) -> String {
+    guard n >= 0 else { return String(n) }
+    // Every table row prints a few of these on every frame: the digits straight into the string's
+    // storage (a small string, at most 18 bytes) instead of String(_:radix:) and a concatenation.
+    var digits = 1
+    while digits < 16 && n >> (4 * digits) != 0 { digits += 1 }
+    return String(unsafeUninitializedCapacity: digits + 2) { buffer in
+        buffer[0] = 0x30
+        buffer[1] = 0x78
+        for i in 0..<digits {
+            let nibble = UInt8(truncatingIfNeeded: n >> (4 * (digits - 1 - i))) & 0xF
+            buffer[2 + i] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+        }
+        return digits + 2
+    }
+}

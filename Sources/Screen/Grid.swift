@@ -16,7 +16,9 @@ public struct Cell: Hashable, Sendable {
     public init(_ text: String = " ", style: Style = .normal) {
         let utf8 = text.utf8
         if utf8.count == 1, let byte = utf8.first, byte &- 0x20 < 0x5F {
-            glyph = Glyph.ascii[Int(byte &- 0x20)].packed
+            glyph = PackedUTF8(low: UInt64(byte), high: 0)
+        } else if let symbol = TextWidth.symbolGlyph(text) {
+            glyph = symbol.packed
         } else {
             let found = text.lazy.compactMap(TextWidth.glyph(for:)).first ?? .space
             glyph = found.width == 1 ? found.packed : Glyph.question.packed
@@ -99,11 +101,23 @@ struct PackedUTF8: Hashable, Sendable {
     }
 
     var string: String {
-        if let byte = asciiByte { return String(UnicodeScalar(byte)) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(12)
-        append(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        // At most 12 bytes: a small string, made without a heap allocation.
+        String(unsafeUninitializedCapacity: 12) { buffer in
+            var count = 0
+            var word = low
+            while count < 8 && word & 0xFF != 0 {
+                buffer[count] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                count += 1
+            }
+            var rest = count == 8 ? high : 0
+            while rest & 0xFF != 0 {
+                buffer[count] = UInt8(truncatingIfNeeded: rest)
+                rest >>= 8
+                count += 1
+            }
+            return count
+        }
     }
 }
 
@@ -165,16 +179,20 @@ public struct Grid: Hashable, Sendable {
 
     /// Writes a glyph whose columns are known to be inside the grid, repairing wide neighbours.
     private mutating func place(_ glyph: Glyph, x: Int, y: Int, style: Style) {
+        place(glyph.packed, width: glyph.width, x: x, y: y, style: style)
+    }
+
+    private mutating func place(_ packed: PackedUTF8, width glyphWidth: Int, x: Int, y: Int, style: Style) {
         let row = y * width
         if cells[row + x].isContinuation && x > 0 {
             cells[row + x - 1].glyph = Glyph.space.packed
         }
-        let last = x + glyph.width - 1
+        let last = x + glyphWidth - 1
         if last + 1 < width && cells[row + last + 1].isContinuation {
             cells[row + last + 1].glyph = Glyph.space.packed
         }
-        cells[row + x] = Cell(packed: glyph.packed, style: style)
-        if glyph.width == 2 {
+        cells[row + x] = Cell(packed: packed, style: style)
+        if glyphWidth == 2 {
             cells[row + x + 1] = Cell(packed: .empty, style: style)
         }
     }
@@ -200,7 +218,7 @@ public struct Grid: Hashable, Sendable {
             // Most text is: a byte a column, each glyph's text made once for the whole program.
             for byte in text.utf8 {
                 guard column < limit else { break }
-                if column >= 0 { place(Glyph.ascii[Int(byte &- 0x20)], x: column, y: y, style: style) }
+                if column >= 0 { place(PackedUTF8(low: UInt64(byte), high: 0), width: 1, x: column, y: y, style: style) }
                 column += 1
             }
             return column - x

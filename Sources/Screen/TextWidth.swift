@@ -122,6 +122,36 @@ public enum TextWidth {
         return Glyph(text: text, width: baseWidth)
     }
 
+    /// The glyph of a common symbol (an arrow, a box line, "…", "·") at `i`, and its length in
+    /// bytes, when what follows cannot join it (the end, or an ASCII byte): the one-scalar
+    /// characters frames draw most, without forming a Character.
+    @inline(__always)
+    static func symbol(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Glyph, Int)? {
+        let n = bytes.count
+        let lead = bytes[i]
+        if lead == 0xE2, i + 2 < n, i + 3 == n || bytes[i + 3] < 0x80 {
+            let b1 = bytes[i + 1], b2 = bytes[i + 2]
+            let value = UInt32(lead & 0x0F) << 12 | UInt32(b1 & 0x3F) << 6 | UInt32(b2 & 0x3F)
+            guard isCommonSymbol(value) else { return nil }
+            let packed = PackedUTF8(low: UInt64(lead) | UInt64(b1) << 8 | UInt64(b2) << 16, high: 0)
+            return (Glyph(packed: packed, width: 1), 3)
+        }
+        if lead == 0xC2, i + 1 < n, bytes[i + 1] == 0xB7, i + 2 == n || bytes[i + 2] < 0x80 {
+            return (middleDot, 2)
+        }
+        return nil
+    }
+
+    private static let middleDot = Glyph(text: "·", width: 1)
+
+    /// `text`'s glyph when it is exactly one common symbol.
+    static func symbolGlyph(_ text: String) -> Glyph? {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.count == 2 || bytes.count == 3, let (glyph, length) = symbol(bytes, at: 0), length == bytes.count else { return nil }
+            return glyph
+        } ?? nil
+    }
+
     /// True when every byte is printable ASCII (space to `~`): one column a byte, nothing to
     /// sanitise. Most of what a frame draws is, and this answers it without forming a Character.
     @inline(__always)
@@ -161,6 +191,11 @@ public enum TextWidth {
                 if byte &- 0x20 < 0x5F && (i + 1 == n || bytes[i + 1] < 0x80) {
                     guard body(Glyph.ascii[Int(byte &- 0x20)]) else { return }
                     i += 1
+                    continue
+                }
+                if let (glyph, length) = symbol(bytes, at: i) {
+                    guard body(glyph) else { return }
+                    i += length
                     continue
                 }
                 // The stretch ends where two ASCII bytes meet, a boundary between characters.

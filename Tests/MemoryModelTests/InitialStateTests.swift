@@ -130,4 +130,12 @@ import TestSupport
         #expect(t.sharedPFN("u", 1) == 0x101)
         #expect(t.sharedPFN("u", 2) == nil)
     }
+
+    /// Frame and gfn numbers as every table prints them.
+    @Test(arguments: [(0, "0x0"), (0xF, "0xf"), (0x10, "0x10"), (0xA0B, "0xa0b"), (0x1_0000_0000, "0x100000000"),
+                      (Int.max, "0x7fffffffffffffff"), (-1, "-1")])
+    func hexNumbers(n: Int, text: String) {
+        #expect(hex(n) == text)
+        if n >= 0 { #expect(hex(n) == "0x" + String(n, radix: 16)) }
+    }
 }

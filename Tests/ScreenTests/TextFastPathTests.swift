@@ -8,7 +8,7 @@ import Testing
 @Suite struct TextFastPathTests {
     static let pieces = [
         "a", "b", "Z", " ", "  ", "e\u{301}", " \u{301}", "\u{301}", "\r\n", "\r", "\n", "\t", "\u{1B}[2J",
-        "\u{0600}1", "漢", "🙂", "👨\u{200D}👩", "▶", "·", "…", "\u{200B}", "x\u{20D0}\u{20D1}", "\u{7F}", "\u{85}",
+        "\u{0600}1", "漢", "🙂", "👨\u{200D}👩", "▶", "·", "…", "\u{200B}", "x\u{20D0}\u{20D1}", "\u{7F}", "\u{85}", "─\u{301}", "·\u{308}", "┐", "↵",
     ]
 
     static func randomTexts(count: Int) -> [String] {
