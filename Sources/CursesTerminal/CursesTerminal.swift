@@ -26,7 +26,12 @@ public final class CursesTerminal {
     private let defaultColors: Bool
     private var encoder: FrameEncoder
     /// The grid last drawn; unchanged cells are not written again.
-    private var lastGrid: Grid?
+    private var lastGrid: Grid? {
+        didSet { generation += 1 }
+    }
+    /// Counts changes to what is known to be on screen: a prepared frame is good only over the
+    /// screen it was encoded against.
+    private var generation = 0
     /// Successive "readable but nothing read" polls; two mean standard input is at its end.
     private var emptyReads = 0
 
@@ -236,6 +241,45 @@ public final class CursesTerminal {
             }
         }
         _ = bytes.withUnsafeBytes { rmpviz_write_all(1, $0.baseAddress, $0.count) }
+    }
+
+    /// A frame encoded ahead of time against the frame on screen, shown later by `show(_:)` in one
+    /// write: the viewer prepares the next action's frame while it waits for a key.
+    public struct PreparedFrame {
+        fileprivate let grid: Grid
+        fileprivate let bytes: [UInt8]
+        fileprivate let encoder: FrameEncoder
+        fileprivate let generation: Int
+        fileprivate let columns: Int
+        fileprivate let rows: Int
+    }
+
+    /// Encodes `grid` against the screen now, without writing it (nil before the first frame).
+    public func prepare(_ grid: Grid) -> PreparedFrame? {
+        guard screen != nil, scrollRegionSet, lastGrid != nil else { return nil }
+        let grid = isUTF8 ? grid : grid.asciiFallback()
+        let (columns, rows) = size
+        var ahead = encoder
+        let bytes = ahead.encode(grid, over: lastGrid, columns: columns, rows: rows)
+        return PreparedFrame(grid: grid, bytes: bytes, encoder: ahead, generation: generation, columns: columns, rows: rows)
+    }
+
+    /// Shows a prepared frame, exactly as `draw` would have shown its grid; false, and nothing
+    /// written, when the screen or the terminal's size changed since it was prepared.
+    public func show(_ frame: PreparedFrame) -> Bool {
+        guard screen != nil, frame.generation == generation, size == (frame.columns, frame.rows) else { return false }
+        encoder = frame.encoder
+        lastGrid = frame.grid
+        if !frame.bytes.isEmpty {
+            _ = frame.bytes.withUnsafeBytes { rmpviz_write_all(1, $0.baseAddress, $0.count) }
+        }
+        return true
+    }
+
+    /// True when a key is waiting to be read.
+    public func hasPendingInput() -> Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
     }
 
     /// Repaints the whole screen on the next draw (after a resize, or on a redraw key).

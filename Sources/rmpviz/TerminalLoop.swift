@@ -15,14 +15,20 @@ protocol InteractiveScreen {
     /// What the screen draws, when it can say so cheaply: a key that leaves it equal is not
     /// rendered. Nil: always render (the presenter's clock moves on its own).
     var screenKey: AnyHashable? { get }
+    /// Keys whose frames are worth preparing while waiting (see `Lookahead`); only for screens
+    /// that change by keys alone.
+    static var likelyKeys: [Key] { get }
 }
 
 extension InteractiveScreen {
     var screenKey: AnyHashable? { nil }
+    static var likelyKeys: [Key] { [] }
 }
 
 extension ViewerState: InteractiveScreen {
     var screenKey: AnyHashable? { AnyHashable(appearance) }
+    /// The next and previous action: stepping is what a viewer does most.
+    static var likelyKeys: [Key] { [.right, .left] }
     mutating func handle(_ key: Key, now: Double) { handle(key) }
     func render(now: Double) -> Grid { render() }
     var wantsRepaint: Bool { wantsRedraw }
@@ -133,9 +139,14 @@ enum TerminalLoop {
         timing.phase("render")
         terminal.draw(first)
         timing.firstFrame()
+        var lookahead = Lookahead<S>()
+        // RMPVIZ_NO_LOOKAHEAD=1 renders every key when pressed: the tests compare both ways.
+        let prepares = environment("RMPVIZ_NO_LOOKAHEAD") == nil
         while !state.quit {
+            if prepares, !lookahead.ready, !terminal.hasPendingInput() { lookahead.prepare(from: state, on: terminal) }
             let event = terminal.readEvent(timeoutMs: 100)
             let redraw = tick(&state, monotonicNow())
+            if redraw { lookahead.forget() }
             if let event {
                 guard let key = key(for: event) else {
                     switch event {
@@ -145,6 +156,13 @@ enum TerminalLoop {
                     }
                 }
                 let start = monotonicNow()
+                if let next = lookahead.take(key, on: terminal) {
+                    state = next
+                    let end = monotonicNow()
+                    timing.key(start: start, handled: end, rendered: end)
+                    continue
+                }
+                lookahead.forget()
                 let before = state.screenKey
                 state.handle(key, now: start)
                 if state.wantsRepaint { terminal.invalidate() }
@@ -265,5 +283,42 @@ struct FileWatcher {
             }
         }
         return any
+    }
+}
+
+/// Frames prepared while the loop waits for a key: for each of the screen's likely keys, the
+/// state that key leads to and its frame, already encoded against the screen. When that key
+/// comes, the frame leaves at once. The reducer and the render are pure, so the prepared state
+/// and frame are exactly what handling the key would have made; any other key, a tick that
+/// redraws or a change on the terminal's side drops them (the terminal checks the last).
+struct Lookahead<S: InteractiveScreen> {
+    private var entries: [(key: Key, state: S, frame: CursesTerminal.PreparedFrame)] = []
+    private(set) var ready = false
+
+    mutating func prepare(from state: S, on terminal: CursesTerminal) {
+        ready = true
+        entries = []
+        guard let base = state.screenKey else { return }
+        for key in S.likelyKeys {
+            var next = state
+            let now = monotonicNow()
+            next.handle(key, now: now)
+            guard !next.quit, !next.wantsRepaint, let after = next.screenKey, after != base,
+                  let frame = terminal.prepare(next.render(now: now)) else { continue }
+            entries.append((key, next, frame))
+        }
+    }
+
+    /// The state after `key` when its frame was prepared and is now on screen; nil otherwise.
+    mutating func take(_ key: Key, on terminal: CursesTerminal) -> S? {
+        guard let entry = entries.first(where: { $0.key == key }) else { return nil }
+        entries = []
+        ready = false
+        return terminal.show(entry.frame) ? entry.state : nil
+    }
+
+    mutating func forget() {
+        entries = []
+        ready = false
     }
 }

@@ -95,7 +95,8 @@ struct TmuxViewer {
     /// (unique per start, so that tests never share or kill each other's servers). `directory` is the
     /// working directory of the program.
     static func start(_ arguments: [String] = [], width: Int = 160, height: Int = 45, directory: String? = nil,
-                      colors: Bool = false, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> TmuxViewer {
+                      colors: Bool = false, environment: [String] = [],
+                      sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> TmuxViewer {
         guard let tmux = findTmux() else {
             Issue.record("tmux is not installed (not found in PATH): the terminal tests of the viewer need it; install it (apt-get install tmux), as CI does",
                          sourceLocation: sourceLocation)
@@ -106,7 +107,7 @@ struct TmuxViewer {
         let t = TmuxViewer(tmux: tmux, socket: "rmpviz-test-\(getpid())-\(unique)", binary: binary)
         t.killServer()
         // The test runner may set NO_COLOR; a test of colours unsets it for the program.
-        let command = (["env"] + (colors ? ["-u", "NO_COLOR"] : []) + ["LANG=C.UTF-8", "TERM=xterm-256color", binary.path] + arguments).map(shellQuote).joined(separator: " ")
+        let command = (["env"] + (colors ? ["-u", "NO_COLOR"] : []) + ["LANG=C.UTF-8", "TERM=xterm-256color"] + environment + [binary.path] + arguments).map(shellQuote).joined(separator: " ")
             + "; echo EXIT=$?; sleep 30"
         var newSession = ["new-session", "-d", "-s", Self.session, "-x", String(width), "-y", String(height)]
         if let directory { newSession += ["-c", directory] }
@@ -126,6 +127,11 @@ struct TmuxViewer {
 
     func capture() -> String {
         (try? tmux(["capture-pane", "-p", "-t", Self.session]).stdout) ?? ""
+    }
+
+    /// The pane with its colours and attributes, as escape sequences.
+    func captureStyled() -> String {
+        (try? tmux(["capture-pane", "-p", "-e", "-t", Self.session]).stdout) ?? ""
     }
 
     /// Sends literal text (each character a key).
