@@ -18,7 +18,7 @@ import fcntl, struct, termios
 COLS, ROWS = 160, 45
 KEYS = [b"\x1bOC", b"\x1bOC", b"]", b"\x1bOD", b"v", b"\t", b"\x1bOB", b"\x1bOB", b"G", b"g", b"\x1b[6~", b"\x1bOA"]
 NOOP = b"z"  # bound to nothing: the screen must not change
-STEP_KEYS = (b"\x1bOC", b"\x1bOD")
+STEP_KEYS = (b"\x1bOC", b"\x1bOD", b"\x1bOA", b"\x1bOB", b"\x1b[6~", b"\x1b[5~", b"]", b"[")
 ENV = dict(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8", COLUMNS=str(COLS), LINES=str(ROWS))
 
 
@@ -205,7 +205,7 @@ def measure(binary, scene, text, rounds=9):
     if len(split) > 1:
         print("  first frame, median ms per step: " + "; ".join(f"{label} {ms:.2f}" for label, ms in split))
     # The arrows step through actions: the viewer prepares their frames while it waits (Lookahead).
-    groups = [("every key", lambda k: True), ("→ and ← (prepared while waiting)", lambda k: k in STEP_KEYS),
+    groups = [("every key", lambda k: True), ("arrows, PgUp, PgDn, [ and ] (prepared while waiting)", lambda k: k in STEP_KEYS),
               ("the other keys (rendered when pressed)", lambda k: k not in STEP_KEYS)]
     for label, member in groups:
         out = [t for k, t in outside_keys if member(k)]

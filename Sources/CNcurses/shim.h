@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <malloc.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,6 +28,15 @@ static inline int rmpviz_color_pairs(void) { return COLOR_PAIRS; }
 static inline FILE *rmpviz_stdin(void) { return stdin; }
 static inline FILE *rmpviz_stdout(void) { return stdout; }
 static inline const char *rmpviz_codeset(void) { return nl_langinfo(CODESET); }
+
+/// Keeps freed memory in the process instead of handing it back to the kernel at once: every key
+/// makes and frees frames of some hundred kilobytes (and the viewer's prepared ones), and glibc
+/// would otherwise shrink the heap under them and grow it again, a system call and fresh zeroed
+/// pages each time, some of them between a key and its frame.
+static inline void rmpviz_keep_heap(void) {
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+}
 
 // Attribute and mouse macros do not import into Swift.
 static inline attr_t rmpviz_a_bold(void) { return A_BOLD; }

@@ -59,6 +59,7 @@ public final class CursesTerminal {
             throw TerminalError.noUsableTerminal("TERM is unset or \"dumb\"")
         }
         let isUTF8 = setUTF8Locale()
+        rmpviz_keep_heap()
         rmpviz_save_termios(0)
         guard rmpviz_install_signal_handlers() == 0 else {
             throw TerminalError.noUsableTerminal("cannot install signal handlers")
@@ -268,11 +269,12 @@ public final class CursesTerminal {
     /// written, when the screen or the terminal's size changed since it was prepared.
     public func show(_ frame: PreparedFrame) -> Bool {
         guard screen != nil, frame.generation == generation, size == (frame.columns, frame.rows) else { return false }
-        encoder = frame.encoder
-        lastGrid = frame.grid
+        // The bytes first: freeing the frame they replace can wait until they are on their way.
         if !frame.bytes.isEmpty {
             _ = frame.bytes.withUnsafeBytes { rmpviz_write_all(1, $0.baseAddress, $0.count) }
         }
+        encoder = frame.encoder
+        lastGrid = frame.grid
         return true
     }
 

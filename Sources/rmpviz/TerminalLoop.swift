@@ -27,8 +27,9 @@ extension InteractiveScreen {
 
 extension ViewerState: InteractiveScreen {
     var screenKey: AnyHashable? { AnyHashable(appearance) }
-    /// The next and previous action: stepping is what a viewer does most.
-    static var likelyKeys: [Key] { [.right, .left] }
+    /// Stepping by action and by step, and moving the selection: what a viewer does most, most
+    /// likely first.
+    static var likelyKeys: [Key] { [.right, .left, .down, .up, .pageDown, .pageUp, .char("]"), .char("[")] }
     mutating func handle(_ key: Key, now: Double) { handle(key) }
     func render(now: Double) -> Grid { render() }
     var wantsRepaint: Bool { wantsRedraw }
@@ -143,8 +144,14 @@ enum TerminalLoop {
         // RMPVIZ_NO_LOOKAHEAD=1 renders every key when pressed: the tests compare both ways.
         let prepares = environment("RMPVIZ_NO_LOOKAHEAD") == nil
         while !state.quit {
-            if prepares, !lookahead.ready, !terminal.hasPendingInput() { lookahead.prepare(from: state, on: terminal) }
-            let event = terminal.readEvent(timeoutMs: 100)
+            var event: TerminalEvent?
+            if prepares, !lookahead.ready {
+                // The frame just written first reaches the screen: the pty hands it on from a
+                // kernel worker on this CPU, which the preparing would otherwise delay.
+                event = terminal.readEvent(timeoutMs: 3)
+                if event == nil { lookahead.prepare(from: state, on: terminal) }
+            }
+            if event == nil { event = terminal.readEvent(timeoutMs: 100) }
             let redraw = tick(&state, monotonicNow())
             if redraw { lookahead.forget() }
             if let event {
@@ -299,22 +306,29 @@ struct Lookahead<S: InteractiveScreen> {
         ready = true
         entries = []
         guard let base = state.screenKey else { return }
+        var frames: [AnyHashable: CursesTerminal.PreparedFrame] = [:]
         for key in S.likelyKeys {
+            // A key pressed meanwhile is not kept waiting: it is handled as it would be anyway.
+            guard !terminal.hasPendingInput() else { return }
             var next = state
             let now = monotonicNow()
             next.handle(key, now: now)
-            guard !next.quit, !next.wantsRepaint, let after = next.screenKey, after != base,
-                  let frame = terminal.prepare(next.render(now: now)) else { continue }
+            guard !next.quit, !next.wantsRepaint, let after = next.screenKey, after != base else { continue }
+            // Two keys that lead to the same screen (PgDn and ]) share its frame.
+            guard let frame = frames[after] ?? terminal.prepare(next.render(now: now)) else { continue }
+            frames[after] = frame
             entries.append((key, next, frame))
         }
     }
 
     /// The state after `key` when its frame was prepared and is now on screen; nil otherwise.
+    /// The other prepared frames are freed after the write.
     mutating func take(_ key: Key, on terminal: CursesTerminal) -> S? {
-        guard let entry = entries.first(where: { $0.key == key }) else { return nil }
-        entries = []
-        ready = false
-        return terminal.show(entry.frame) ? entry.state : nil
+        guard let i = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        let shown = terminal.show(entries[i].frame)
+        let state = entries[i].state
+        forget()
+        return shown ? state : nil
     }
 
     mutating func forget() {

@@ -26,8 +26,9 @@ import Testing
         // Arrows between other keys, so that prepared frames are taken, dropped and made again
         // over screens that other keys changed (selection, focus, variant, step); every key
         // here changes the screen, so each comparison is of the key's own frame.
-        let keys = ["Right", "Right", "Down", "Right", "Left", "Tab", "Right", "]", "Left", "Left", "v", "Right",
-                    "Right", "c", "Right", "Left", "G", "Left", "g", "Right"]
+        let keys = ["Right", "Right", "Down", "Right", "Left", "Tab", "Right", "]", "PageDown", "[", "Down", "Up",
+                    "Right", "Right", "PageUp", "Right", "Left", "v", "Right", "Right", "c", "Right", "Left", "G",
+                    "Left", "g", "Right"]
         for (n, key) in keys.enumerated() {
             let before = (fast.captureStyled(), plain.captureStyled())
             try fast.press(key)
