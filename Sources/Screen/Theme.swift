@@ -106,7 +106,7 @@ public struct Theme: Hashable, Sendable {
     public static func parseAll(_ text: String) -> Result<Theme, ParseErrors> {
         var theme = Theme(name: "unnamed", foreground: RGB(208, 208, 208), background: RGB(28, 28, 28))
         var errors: [ParseError] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, raw) in lines(of: text).enumerated() {
             let words = Array(Self.words(of: raw).prefix { !$0.text.hasPrefix("#") || color($0.text) != nil })
             guard let key = words.first?.text else { continue }
             func fail(_ m: String, at w: Word) { errors.append(ParseError(line: n + 1, column: w.column, length: w.length, message: m)) }
@@ -159,8 +159,42 @@ public struct Theme: Hashable, Sendable {
         var length: Int
     }
 
-    /// The words of a line, split at spaces.
+    /// The lines of a theme file, split at each "\n" byte. A theme is read before the first frame,
+    /// and cutting the text into characters to find them cost more than the rest of the start.
+    static func lines(of text: String) -> [Substring] {
+        var out: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i != utf8.endIndex {
+            let next = utf8.index(after: i)
+            if utf8[i] == 0x0A {
+                out.append(text[start..<i])
+                start = next
+            }
+            i = next
+        }
+        out.append(text[start...])
+        return out
+    }
+
+    /// The words of a line, split at spaces; columns count characters from 1.
     static func words(of line: Substring) -> [Word] {
+        if line.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: a byte a character, so the words are found on bytes.
+            var out: [Word] = []
+            var start: Int?
+            for (i, byte) in line.utf8.enumerated() {
+                if byte == 0x20 {
+                    if let s = start { out.append(word(line, from: s, to: i)) }
+                    start = nil
+                } else if start == nil {
+                    start = i
+                }
+            }
+            if let s = start { out.append(word(line, from: s, to: line.utf8.count)) }
+            return out
+        }
         var out: [Word] = []
         var current = ""
         var start = 0
@@ -177,13 +211,22 @@ public struct Theme: Hashable, Sendable {
         return out
     }
 
+    private static func word(_ line: Substring, from start: Int, to end: Int) -> Word {
+        let utf8 = line.utf8
+        let a = utf8.index(utf8.startIndex, offsetBy: start), b = utf8.index(utf8.startIndex, offsetBy: end)
+        return Word(text: String(line[a..<b]), column: start + 1, length: end - start)
+    }
+
     /// A word quoted in a message, cut short.
     private static func shown(_ word: String) -> String {
         word.count > 40 ? "'\(word.prefix(40))…'" : "'\(word)'"
     }
 
     static func color(_ s: String) -> RGB? {
-        guard s.count == 7, s.hasPrefix("#"), let v = UInt32(s.dropFirst(), radix: 16) else { return nil }
+        let digits = s.utf8.dropFirst()
+        guard s.utf8.count == 7, s.utf8.first == 0x23,
+              digits.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }),
+              let v = UInt32(s.dropFirst(), radix: 16) else { return nil }
         return RGB(UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff))
     }
 }

@@ -1,6 +1,6 @@
 // The FIGlet font of title cards and the colour themes, from the files built into the binary.
 import BuiltinAssets
-import Screen
+@testable import Screen
 import TestSupport
 import Testing
 
@@ -168,6 +168,20 @@ import Testing
         #expect(e2.line == 2)
         let e3 = try #require(Self.error("name x\nbackground #000000\nfatal #ffffff #12\n"))
         #expect(e3.line == 3)
+    }
+
+    @Test func errorsPointAtTheirWordInCharacters() throws {
+        let text = "name x\ntitle  red   default\né  #ffffff #000000\nfatal #+fffff default"
+        let all = try #require({ if case .failure(let e) = Theme.parseAll(text) { return e.all } else { return nil } }())
+        #expect(all.map(\.line) == [2, 3, 4])
+        // Two spaces before the colour: column 8; after "é" (two bytes, one character) column 1.
+        #expect(all[0].column == 8 && all[0].length == 3)
+        #expect(all[1].column == 1 && all[1].length == 1)
+        // "#" and six characters that are not all hex digits (a sign here) are no colour but a
+        // comment, so the line misses its colours, at column 6.
+        #expect(all[2].column == 6)
+        #expect(Theme.color("#0aF9e1") == RGB(0x0a, 0xf9, 0xe1))
+        #expect(Theme.color("#0aF9e") == nil && Theme.color("0aF9e12") == nil && Theme.color("#+0aF9e") == nil)
     }
 
     @Test func missingValuesGiveTheLine() throws {
