@@ -29,7 +29,7 @@ extension ViewerState {
             HistoryView(state: self, target: target, scroll: s).draw(on: &grid, in: layout.tablesArea.union(layout.narration))
         case .tables, .find:
             guard comparing == nil else { break }
-            let changed = ChangedCells(self, visible: visibleRow)
+            let changed = ChangedCells(self, visible: visibleRows(capacity: layout.tableCapacity))
             TablesView(self, changed: changed, tables: layout.tables, capacity: layout.tableCapacity).draw(on: &grid)
             drawNarration(on: &grid, in: layout.narration, changed: changed)
             drawEnding(on: &grid, over: layout.tablesArea, orLarger: layout.tablesArea.union(layout.narration))
@@ -45,10 +45,14 @@ extension ViewerState {
         return ascii ? grid.asciiFallback() : grid
     }
 
-    /// Whether a table's row is on screen (frame rows by frame, fd rows by rank).
-    func visibleRow(_ kind: TableKind, _ row: Int) -> Bool {
-        let first = scroll[kind.rawValue]
-        return row >= first && row < first + tableCapacity
+    /// Whether a table's row is on screen (frame rows by frame, fd rows by rank), for tables that
+    /// show `capacity` rows (worked out once: the layout wraps the narration to find it).
+    func visibleRows(capacity: Int) -> (TableKind, Int) -> Bool {
+        let scroll = scroll
+        return { kind, row in
+            let first = scroll[kind.rawValue]
+            return row >= first && row < first + capacity
+        }
     }
 
     /// A broken edit under `--watch`: its diagnostics over the last good frame.
