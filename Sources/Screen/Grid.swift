@@ -8,7 +8,7 @@
 /// ten thousand cells, made, compared and freed on every key, and a string's reference count
 /// made each of those steps a call into the runtime.
 public struct Cell: Hashable, Sendable {
-    @usableFromInline var glyph: PackedUTF8
+    var glyph: PackedUTF8
     public var style: Style
 
     /// A cell showing the first visible character of `text` (sanitised; wide characters need
@@ -50,7 +50,6 @@ public struct Cell: Hashable, Sendable {
 /// four combining marks a cell keeps (at two or three bytes each); a longer one keeps the whole
 /// scalars that fit. All zero is the empty text of a continuation cell (UTF-8 text never holds
 /// a zero byte: controls are replaced before they get here).
-@usableFromInline
 struct PackedUTF8: Hashable, Sendable {
     var low: UInt64
     var high: UInt32

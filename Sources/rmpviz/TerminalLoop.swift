@@ -164,9 +164,9 @@ enum TerminalLoop {
                 }
                 let start = monotonicNow()
                 if let next = lookahead.take(key, on: terminal) {
+                    // No reducer and no render now: the whole time is the terminal's.
                     state = next
-                    let end = monotonicNow()
-                    timing.key(start: start, handled: end, rendered: end)
+                    timing.key(start: start, handled: start, rendered: start)
                     continue
                 }
                 lookahead.forget()
