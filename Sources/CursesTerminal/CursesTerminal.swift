@@ -93,6 +93,14 @@ public final class CursesTerminal {
             colorCount = colors >= 256 ? 256 : (colors >= 8 ? 8 : 0)
         }
         _ = keypad(window, true)
+        // keypad() asks for the keys' application mode (smkx), and terminfo lists only those
+        // sequences (xterm's right arrow: ESC O C). A terminal that ignores the request sends
+        // ESC [ C, which would arrive as Esc, "[" and "C": three keys that each do something.
+        for (sequence, code) in [("\u{1b}[A", KEY_UP), ("\u{1b}[B", KEY_DOWN), ("\u{1b}[C", KEY_RIGHT),
+                                 ("\u{1b}[D", KEY_LEFT), ("\u{1b}[H", KEY_HOME), ("\u{1b}[F", KEY_END)]
+        where key_defined(sequence) == 0 {
+            _ = define_key(sequence, code)
+        }
         _ = intrflush(window, false)
         wtimeout(window, 0)
         _ = curs_set(0)

@@ -51,6 +51,22 @@ import Glibc
         t.wait(forText: "worst: none yet")
     }
 
+    /// A terminal that ignores the keypad's application mode sends ESC [ C for →: one key, not
+    /// Esc, "[" (previous step) and "C" (compare).
+    @Test func arrowsWorkInEitherCursorMode() throws {
+        let t = try open()
+        defer { t.killServer() }
+        try t.type("\u{1b}[C")
+        t.wait(forText: "▶ action 2/")
+        try t.type("\u{1b}OC")
+        t.wait(forText: "▶ action 3/")
+        try t.type("\u{1b}[D")
+        t.wait(forText: "▶ action 2/")
+        let screen = t.capture()
+        #expect(!screen.contains("⇄"), "C opened a comparison")
+        #expect(screen.contains("step 1/6") || screen.contains("step 2/6"))
+    }
+
     @Test func stepsActionByActionAndStepByStep() throws {
         let t = try open()
         defer { t.killServer() }
