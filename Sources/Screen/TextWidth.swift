@@ -67,14 +67,16 @@ public enum TextWidth {
         (0x2190...0x21FF).contains(value) || (0x2500...0x25FF).contains(value) || value == 0x2026 || value == 0x00B7
     }
 
-    /// East Asian Wide and Fullwidth blocks (Unicode 15, condensed).
-    private static let wideRanges: [ClosedRange<UInt32>] = [
-        0x1100...0x115F, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
-        0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F,
-        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
-        0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4, 0x17000...0x18CFF,
-        0x1B000...0x1B2FF, 0x1F200...0x1F2FF, 0x1F300...0x1F64F, 0x1F900...0x1F9FF,
-        0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    /// East Asian Wide and Fullwidth blocks (Unicode 15, condensed), first and last scalar. Pairs,
+    /// not `ClosedRange`s: the range type's metadata would be made, with a search of every
+    /// protocol conformance in the binary, before the first frame.
+    private static let wideRanges: [(UInt32, UInt32)] = [
+        (0x1100, 0x115F), (0x2329, 0x232A), (0x2E80, 0x303E), (0x3041, 0x33FF),
+        (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA000, 0xA4CF), (0xA960, 0xA97F),
+        (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE10, 0xFE19), (0xFE30, 0xFE6F),
+        (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x16FE0, 0x16FE4), (0x17000, 0x18CFF),
+        (0x1B000, 0x1B2FF), (0x1F200, 0x1F2FF), (0x1F300, 0x1F64F), (0x1F900, 0x1F9FF),
+        (0x20000, 0x2FFFD), (0x30000, 0x3FFFD),
     ]
 
     private static func isWide(_ value: UInt32) -> Bool {
@@ -82,10 +84,10 @@ public enum TextWidth {
         var high = wideRanges.count - 1
         while low <= high {
             let mid = (low + high) / 2
-            let range = wideRanges[mid]
-            if value < range.lowerBound {
+            let (first, last) = wideRanges[mid]
+            if value < first {
                 high = mid - 1
-            } else if value > range.upperBound {
+            } else if value > last {
                 low = mid + 1
             } else {
                 return true

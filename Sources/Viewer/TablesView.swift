@@ -6,11 +6,15 @@ import StepEngine
 /// value column of `TableColumns`. A cell is marked only when the text it shows differs before and
 /// after the action: each row the action wrote is drawn from the state before it (the world after,
 /// with the action's writes undone) and compared with the row drawn now, cell by cell.
+///
+/// Both collections are sorted arrays, not sets: a set of a new element type has the Swift runtime
+/// search every protocol conformance in the binary the first time, before the first frame.
 struct ChangedCells {
-    private var cells = Set<[Int]>()
+    /// (table, row, column) packed into one number each, sorted.
+    private var cells: [Int] = []
     /// KVM and guest fields of the active page that changed (shown in the narration's page line),
-    /// and `.orphans` when the page's orphan count changed.
-    var pageFields = Set<ChangeField>()
+    /// and `.orphans` when the page's orphan count changed; each once.
+    private(set) var pageFields: [ChangeField] = []
     /// The active page's request before the action, when the action ended it (done or failed).
     var endedRequest: PendingRequest?
 
@@ -53,7 +57,7 @@ struct ChangedCells {
             if let visible, !visible(kind, row) { return }
             let a = old.values(kind, row), b = new.values(kind, row)
             for c in b.indices where c >= a.count || a[c].text != b[c].text {
-                cells.insert([kind.rawValue, row, c])
+                cells.append(Self.key(kind.rawValue, row, c))
             }
         }
         for f in frames where f >= 0 && Int(f) < state.world.geometry.frameCount {
@@ -68,32 +72,48 @@ struct ChangedCells {
         // The page line's fields, from the page writes themselves (an action over 4,096 pages
         // need not be put into words for this).
         let active = state.activeSlot.map(Int32.init)
+        var fields: [ChangeField] = []
         for case .page(let slot, let b, let a) in writes {
-            if b.attribute != a.attribute { pageFields.insert(.attribute) }
-            if b.npt != a.npt { pageFields.insert(.npt) }
-            if b.pending != a.pending { pageFields.insert(.request) }
-            if b.guestView != a.guestView { pageFields.insert(.view) }
-            if b.orphans != a.orphans { pageFields.insert(.orphans) }
+            if b.attribute != a.attribute { fields.append(.attribute) }
+            if b.npt != a.npt { fields.append(.npt) }
+            if b.pending != a.pending { fields.append(.request) }
+            if b.guestView != a.guestView { fields.append(.view) }
+            if b.orphans != a.orphans { fields.append(.orphans) }
             if slot == active, let ended = b.pending, a.pending == nil { endedRequest = ended }
         }
+        pageFields = [ChangeField.attribute, .npt, .request, .view, .orphans].filter(fields.contains)
+        cells.sort()
+    }
+
+    /// A cell as one number: the row in the middle bits, the table and the column (both small)
+    /// at either end, so that sorting orders by table, then row, then column.
+    private static func key(_ table: Int, _ row: Int, _ column: Int) -> Int {
+        table << 56 | (row & 0xFFFF_FFFF_FFFF) << 8 | column & 0xFF
     }
 
     func contains(_ t: TableKind, _ row: Int, _ column: Int) -> Bool {
-        !cells.isEmpty && cells.contains([t.rawValue, row, column])
+        guard !cells.isEmpty else { return false }
+        let key = Self.key(t.rawValue, row, column)
+        var low = 0, high = cells.count
+        while low < high {
+            let mid = (low + high) / 2
+            if cells[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < cells.count && cells[low] == key
     }
 
     /// Draws the mark of each changed cell of a drawn table in the gutter before its value; `row`
     /// maps a cell's row to the row it is drawn on (a comparison aligns frame rows by gfn).
     func drawMarks(_ t: TableKind, in drawn: TableWidget.Layout, on grid: inout Grid,
                    row: (Int) -> Int? = { $0 }, columnShift: Int = 0) {
-        for c in cells where c[0] == t.rawValue {
-            guard let r = row(c[1]), drawn.visibleRows.contains(r) else { continue }
-            TableColumns.drawMark(row: r, column: c[2] + columnShift, in: drawn, on: &grid)
+        for c in cells where c >> 56 == t.rawValue {
+            guard let r = row(c >> 8 & 0xFFFF_FFFF_FFFF), drawn.visibleRows.contains(r) else { continue }
+            TableColumns.drawMark(row: r, column: c & 0xFF + columnShift, in: drawn, on: &grid)
         }
     }
 
-    /// Every marked cell, as (table, row, value column): for tests.
-    var all: Set<[Int]> { cells }
+    /// Every marked cell, as (table, row, value column).
+    var all: [[Int]] { cells.map { [$0 >> 56, $0 >> 8 & 0xFFFF_FFFF_FFFF, $0 & 0xFF] } }
 }
 
 /// The value columns of each table, in order (the gutters that carry the change mark are not counted).

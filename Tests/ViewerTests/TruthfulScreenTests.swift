@@ -219,7 +219,8 @@ private func action(_ s: ViewerState, _ title: String) throws -> Int {
                         for c in b.indices where a[c] != b[c] { expected.insert([kind.rawValue, row, c]) }
                     }
                 }
-                #expect(ChangedCells(s).all == expected,
+                let marked = ChangedCells(s).all
+                #expect(Set(marked) == expected && marked.count == expected.count,
                         "\(scene) \(trace.variant?.name ?? "-") action \(i + 1) \(trace.title(of: i))")
                 before = after
             }
