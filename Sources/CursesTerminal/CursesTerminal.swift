@@ -1,7 +1,7 @@
-// The only file that calls ncurses (with the C shim). Everything it exchanges with the rest of
-// the program is a Screen `Grid` going out and a `TerminalEvent` coming in. ncurses opens and
-// restores the terminal, reads and decodes keys, and supplies terminfo; frames bypass its screen
-// (see `FrameEncoder`) and leave in one write each.
+// With Terminfo.swift, the only code that calls ncurses (with the C shim). Everything it
+// exchanges with the rest of the program is a Screen `Grid` going out and a `TerminalEvent` coming
+// in. ncurses opens and restores the terminal, reads and decodes keys, and supplies terminfo;
+// frames bypass its screen (see `FrameEncoder`) and leave in one write each.
 import CNcurses
 import Screen
 
@@ -115,44 +115,6 @@ public final class CursesTerminal {
         _ = untouchwin(window)
         return CursesTerminal(
             screen: screen, window: window, colorCount: colorCount, isUTF8: isUTF8, defaultColors: defaultColors)
-    }
-
-    /// The control strings of the terminal ncurses opened (its terminfo entry).
-    private static func terminalStrings() -> TerminalStrings {
-        func bytes(_ name: String) -> [UInt8]? {
-            rmpviz_tigetstr(name).map(TerminalStrings.bytes)
-        }
-        let ansiMove = "\u{1b}[%i%p1%d;%p2%dH"
-        let move: (Int, Int, inout [UInt8]) -> Void
-        if let cup = rmpviz_tigetstr("cup"), TerminalStrings.bytes(cup) != Array(ansiMove.utf8) {
-            let format = String(cString: cup)
-            move = { row, column, out in
-                if let s = rmpviz_tparm2(format, Int32(row), Int32(column)) { out += TerminalStrings.bytes(s) }
-            }
-        } else {
-            move = TerminalStrings.ansiMove
-        }
-        var right: ((Int, inout [UInt8]) -> Void)?
-        if let cuf = rmpviz_tigetstr("cuf") {
-            let format = String(cString: cuf)
-            right = TerminalStrings.bytes(cuf) == Array("\u{1b}[%p1%dC".utf8) ? TerminalStrings.ansiRight : { columns, out in
-                if let s = rmpviz_tparm1(format, Int32(columns)) { out += TerminalStrings.bytes(s) }
-            }
-        }
-        // ncv uses the curses attribute bits: underline 2, reverse 4, dim 16, bold 32.
-        let ncv = max(0, tigetnum("ncv"))
-        let noColor: [(Int32, Style.Attributes)] = [(2, .underline), (4, .reverse), (16, .dim), (32, .bold)]
-        var strings = TerminalStrings(
-            clear: bytes("clear") ?? Array("\u{1b}[H\u{1b}[2J".utf8),
-            clearToEnd: bytes("el"),
-            reset: bytes("sgr0") ?? Array("\u{1b}[m".utf8),
-            attributes: [bytes("bold"), bytes("rev"), bytes("smul"), bytes("dim")],
-            defaultColors: bytes("op") ?? Array("\u{1b}[39;49m".utf8),
-            backColorErase: tigetflag("bce") > 0,
-            bottomRightScrolls: tigetflag("am") > 0 && tigetflag("xenl") <= 0,
-            moveTo: move, moveRight: right)
-        strings.noColorAttributes = noColor.reduce(0) { ncv & $1.0 != 0 ? $0 | $1.1.rawValue : $0 }
-        return strings
     }
 
     /// Tries the user's character encoding, then C.UTF-8; true when the result encodes UTF-8.
