@@ -78,20 +78,32 @@ enum BinaryRunner {
     /// so `scenes/…` paths work). Both pipes are read to the end before waiting for the process.
     static func run(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil,
                     timeout: TimeInterval = 120) throws -> RunResult {
-        let process = Process()
-        process.executableURL = executable ?? binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? packageRoot
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["LANG"] = "C.UTF-8"
         env["LC_ALL"] = "C.UTF-8"
-        process.environment = env
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        var process = Process()
+        var outPipe = Pipe(), errPipe = Pipe()
+        for attempt in 1... {
+            process = Process()
+            process.executableURL = executable ?? binary
+            process.arguments = arguments
+            process.currentDirectoryURL = directory ?? packageRoot
+            process.environment = env
+            outPipe = Pipe()
+            errPipe = Pipe()
+            process.standardOutput = outPipe
+            process.standardError = errPipe
+            process.standardInput = FileHandle.nullDevice
+            do {
+                try process.run()
+                break
+            } catch where attempt < 40 && isTextFileBusy(error) {
+                // A binary just copied (binaryCopiedAloneStillWorks) can be held open for writing
+                // by a child another test forked meanwhile, until that child execs: wait and retry.
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
 
         let pid = process.processIdentifier
         let timedOut = Box(false)
@@ -184,4 +196,11 @@ func expectNoCrash(_ r: RunResult, sourceLocation: SourceLocation = #_sourceLoca
     for marker in ["Fatal error", "Stack dump", "Current stack trace", "Illegal instruction", "Segmentation fault"] {
         #expect(!r.err.contains(marker), "stderr contains '\(marker)': \(r.summary)", sourceLocation: sourceLocation)
     }
+}
+
+/// ETXTBSY, as Foundation reports a spawn of a file still open for writing somewhere.
+func isTextFileBusy(_ error: Error) -> Bool {
+    let e = error as NSError
+    if e.domain == NSPOSIXErrorDomain && e.code == Int(ETXTBSY) { return true }
+    return (e.userInfo[NSUnderlyingErrorKey] as? NSError).map(isTextFileBusy) ?? false
 }
