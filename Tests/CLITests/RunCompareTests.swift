@@ -1,26 +1,10 @@
-// `rmpviz run SCENE --variant A --compare B`, through the real binary, on a scene written here.
+// `rmpviz run SCENE --variant A --compare B`, through the real binary, on a scene file the test writes.
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct RunCompareTests {
-    /// Mainline (guest_memfd allocates lazily): converting `a` keeps its shared frame in variant
-    /// keep and frees it in variant discard; `b` is touched alike on both sides.
-    static let scene = """
-        title "compare, written in the test"
-        config kernel mainline
-        pfns 0x100..0x10f
-        page a gfn=0x10 shared
-        page b gfn=0x20 shared
-        step "write a"
-          vmm write a
-        step "convert a"
-          vmm convert a private
-        step "write b"
-          vmm write b
-        variant keep "keep the shared page"
-        variant discard "discard it"
-          set discard-on-convert on
-        """
+    static let scene = TestScenes.keepOrDiscard
 
     static let keptFrame = "a frame, RMP shared, direct map present, pins 0"
 

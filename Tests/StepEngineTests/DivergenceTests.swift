@@ -32,24 +32,7 @@ import TestSupport
         return s
     }
 
-    /// Mainline (lazy guest_memfd): converting a keeps its shared frame on one side, frees it on
-    /// the other, in an action the keeping side's step does not have.
-    static let discardScene = """
-        title "discard"
-        config kernel mainline
-        pfns 0x100..0x10f
-        page a gfn=0x10 shared
-        page b gfn=0x20 shared
-        step "write a"
-          vmm write a
-        step "convert a"
-          vmm convert a private
-        step "write b"
-          vmm write b
-        variant keep "keep"
-        variant discard "discard"
-          set discard-on-convert on
-        """
+    static let discardScene = TestScenes.keepOrDiscard
 
     @Test func aDiscardIsTheFdRowAlone() throws {
         let s = try Self.scene(Self.discardScene)

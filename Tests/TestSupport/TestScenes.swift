@@ -24,4 +24,24 @@ public enum TestScenes {
           set allocator lowest
         """
     }
+
+    /// Mainline (guest_memfd allocates lazily): converting a keeps its shared frame in variant
+    /// keep and frees it in variant discard, in an action the keeping side's step does not have;
+    /// b is touched alike on both sides.
+    public static let keepOrDiscard = """
+        title "keep or discard"
+        config kernel mainline
+        pfns 0x100..0x10f
+        page a gfn=0x10 shared
+        page b gfn=0x20 shared
+        step "write a"
+          vmm write a
+        step "convert a"
+          vmm convert a private
+        step "write b"
+          vmm write b
+        variant keep "keep the shared page"
+        variant discard "discard it"
+          set discard-on-convert on
+        """
 }
