@@ -178,43 +178,16 @@ public struct Theme: Hashable, Sendable {
         return out
     }
 
-    /// The words of a line, split at spaces; columns count characters from 1.
+    /// The words of a line, split at spaces as word wrap splits them; columns count characters
+    /// from 1 (in an ASCII line, bytes: the same, found without cutting it into characters).
     static func words(of line: Substring) -> [Word] {
-        if line.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: a byte a character, so the words are found on bytes.
-            var out: [Word] = []
-            var start: Int?
-            for (i, byte) in line.utf8.enumerated() {
-                if byte == 0x20 {
-                    if let s = start { out.append(word(line, from: s, to: i)) }
-                    start = nil
-                } else if start == nil {
-                    start = i
-                }
-            }
-            if let s = start { out.append(word(line, from: s, to: line.utf8.count)) }
-            return out
+        let text = String(line)
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        return TextBox.words(text).map { word in
+            let start = ascii ? text.utf8.distance(from: text.startIndex, to: word.startIndex)
+                : text.distance(from: text.startIndex, to: word.startIndex)
+            return Word(text: String(word), column: start + 1, length: ascii ? word.utf8.count : word.count)
         }
-        var out: [Word] = []
-        var current = ""
-        var start = 0
-        for (i, ch) in line.enumerated() {
-            if ch == " " {
-                if !current.isEmpty { out.append(Word(text: current, column: start + 1, length: current.count)) }
-                current = ""
-            } else {
-                if current.isEmpty { start = i }
-                current.append(ch)
-            }
-        }
-        if !current.isEmpty { out.append(Word(text: current, column: start + 1, length: current.count)) }
-        return out
-    }
-
-    private static func word(_ line: Substring, from start: Int, to end: Int) -> Word {
-        let utf8 = line.utf8
-        let a = utf8.index(utf8.startIndex, offsetBy: start), b = utf8.index(utf8.startIndex, offsetBy: end)
-        return Word(text: String(line[a..<b]), column: start + 1, length: end - start)
     }
 
     /// A word quoted in a message, cut short.

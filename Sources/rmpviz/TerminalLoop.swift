@@ -306,7 +306,7 @@ struct Lookahead<S: InteractiveScreen> {
         ready = true
         entries = []
         guard let base = state.screenKey else { return }
-        var frames: [AnyHashable: CursesTerminal.PreparedFrame] = [:]
+        var frames: [(screen: AnyHashable, frame: CursesTerminal.PreparedFrame)] = []
         for key in S.likelyKeys {
             // A key pressed meanwhile is not kept waiting: it is handled as it would be anyway.
             guard !terminal.hasPendingInput() else { return }
@@ -315,9 +315,12 @@ struct Lookahead<S: InteractiveScreen> {
             next.handle(key, now: now)
             guard !next.quit, !next.wantsRepaint, let after = next.screenKey, after != base else { continue }
             // Two keys that lead to the same screen (PgDn and ]) share its frame.
-            guard let frame = frames[after] ?? terminal.prepare(next.render(now: now)) else { continue }
-            frames[after] = frame
-            entries.append((key, next, frame))
+            if let shared = frames.first(where: { $0.screen == after }) {
+                entries.append((key, next, shared.frame))
+            } else if let frame = terminal.prepare(next.render(now: now)) {
+                frames.append((after, frame))
+                entries.append((key, next, frame))
+            }
         }
     }
 

@@ -171,15 +171,17 @@ import Testing
     }
 
     @Test func errorsPointAtTheirWordInCharacters() throws {
-        let text = "name x\ntitle  red   default\né  #ffffff #000000\nfatal #+fffff default"
+        let text = "name x\ntitle  red   default\né  #ffffff #000000\nfatal #+fffff default\ndim ré ré2"
         let all = try #require({ if case .failure(let e) = Theme.parseAll(text) { return e.all } else { return nil } }())
-        #expect(all.map(\.line) == [2, 3, 4])
+        #expect(all.map(\.line) == [2, 3, 4, 5, 5])
         // Two spaces before the colour: column 8; after "é" (two bytes, one character) column 1.
         #expect(all[0].column == 8 && all[0].length == 3)
         #expect(all[1].column == 1 && all[1].length == 1)
         // "#" and six characters that are not all hex digits (a sign here) are no colour but a
         // comment, so the line misses its colours, at column 6.
         #expect(all[2].column == 6)
+        // After a word with "é", columns still count characters: "ré2" starts at column 8.
+        #expect(all[3].column == 5 && all[4].column == 8 && all[4].length == 3)
         #expect(Theme.color("#0aF9e1") == RGB(0x0a, 0xf9, 0xe1))
         #expect(Theme.color("#0aF9e") == nil && Theme.color("0aF9e12") == nil && Theme.color("#+0aF9e") == nil)
     }
